@@ -116,7 +116,7 @@ public final class AvroCodec {
                 List<String> problems = new ArrayList<>();
                 for (SchemaCompatibility.Incompatibility i :
                         compatibility.getResult().getIncompatibilities()) {
-                    problems.add(i.getMessage() + " at " + i.getLocation());
+                    problems.add(fieldPath(reader, i.getLocation()) + ": " + i.getMessage());
                 }
                 throw new IllegalArgumentException(
                         "the current "
@@ -126,6 +126,46 @@ public final class AvroCodec {
             }
         }
         writerSchemas.put(SchemaNormalization.parsingFingerprint64(schema), schema);
+    }
+
+    /**
+     * Turns a compatibility location (a JSON pointer into the reader schema such as {@code
+     * /fields/6/type/items}) into a field path such as {@code inputs[]}; the pointer itself when it
+     * does not walk cleanly.
+     */
+    static String fieldPath(Schema reader, String pointer) {
+        try {
+            String[] parts = pointer.split("/");
+            Schema s = reader;
+            StringBuilder path = new StringBuilder();
+            for (int i = 1; i < parts.length; i++) {
+                switch (parts[i]) {
+                    case "fields":
+                        Schema.Field f = s.getFields().get(Integer.parseInt(parts[++i]));
+                        path.append(path.length() == 0 ? "" : ".").append(f.name());
+                        s = f.schema();
+                        break;
+                    case "type":
+                    case "name":
+                    case "symbols":
+                    case "size":
+                        break;
+                    case "items":
+                        s = s.getElementType();
+                        path.append("[]");
+                        break;
+                    case "values":
+                        s = s.getValueType();
+                        path.append("[]");
+                        break;
+                    default:
+                        s = s.getTypes().get(Integer.parseInt(parts[i]));
+                }
+            }
+            return path.length() == 0 ? reader.getName() : path.toString();
+        } catch (RuntimeException e) {
+            return pointer;
+        }
     }
 
     /** Every writer schema this codec can resolve by fingerprint. */
