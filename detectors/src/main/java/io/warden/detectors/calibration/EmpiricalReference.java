@@ -214,34 +214,33 @@ public final class EmpiricalReference implements Serializable {
         return sorted.clone();
     }
 
+    // Branch-free binary searches: the comparison's outcome is unpredictable, so a conditional
+    // move beats a mispredicted branch. Invariant: the answer lies in [base, base + len].
+
     /** Number of reference values strictly below x: the first index whose value is {@code >= x}. */
     private int countBelow(double x) {
-        int lo = 0;
-        int hi = sorted.length;
-        while (lo < hi) {
-            int mid = (lo + hi) >>> 1;
-            if (sorted[mid] < x) {
-                lo = mid + 1;
-            } else {
-                hi = mid;
-            }
+        double[] a = sorted;
+        int base = 0;
+        int len = a.length;
+        while (len > 1) {
+            int half = len >>> 1;
+            base = a[base + half] < x ? base + half : base;
+            len -= half;
         }
-        return lo;
+        return a[base] < x ? base + 1 : base;
     }
 
     /** Number of reference values {@code <= x}: the first index whose value is {@code > x}. */
     private int countAtMost(double x) {
-        int lo = 0;
-        int hi = sorted.length;
-        while (lo < hi) {
-            int mid = (lo + hi) >>> 1;
-            if (sorted[mid] <= x) {
-                lo = mid + 1;
-            } else {
-                hi = mid;
-            }
+        double[] a = sorted;
+        int base = 0;
+        int len = a.length;
+        while (len > 1) {
+            int half = len >>> 1;
+            base = a[base + half] <= x ? base + half : base;
+            len -= half;
         }
-        return lo;
+        return a[base] <= x ? base + 1 : base;
     }
 
     private static void requireNotNaN(double x) {

@@ -68,6 +68,26 @@ class EmpiricalReferenceTest {
     }
 
     @Test
+    void searchesAreExactForEveryReferenceSizeFromOneToSixtyFour() {
+        Random random = new Random(12);
+        for (int n = 1; n <= 64; n++) {
+            double[] sample = new double[n];
+            for (int i = 0; i < n; i++) {
+                sample[i] = random.nextInt(n / 2 + 1); // ties at every size
+            }
+            EmpiricalReference reference = EmpiricalReference.of(sample);
+            for (double x = -1; x <= n / 2 + 1; x += 0.5) {
+                assertThat(reference.pValue(x, HIGH_IS_ANOMALOUS))
+                        .as("n=%d, high p-value of %s", n, x)
+                        .isEqualTo((1 + countAtLeast(sample, x)) / (n + 1.0));
+                assertThat(reference.pValue(x, LOW_IS_ANOMALOUS))
+                        .as("n=%d, low p-value of %s", n, x)
+                        .isEqualTo((1 + countAtMost(sample, x)) / (n + 1.0));
+            }
+        }
+    }
+
+    @Test
     void tiedValuesCountAsAtLeastAsExtreme() {
         EmpiricalReference reference = EmpiricalReference.of(new double[] {3, 2, 1, 2, 2});
         assertThat(reference.pValue(2, HIGH_IS_ANOMALOUS)).isEqualTo(5.0 / 6); // 2,2,2,3 + x
