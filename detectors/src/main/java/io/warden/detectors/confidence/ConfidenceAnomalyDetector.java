@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.InvalidObjectException;
 import java.io.ObjectInputStream;
 import java.io.Serializable;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -43,7 +44,7 @@ import java.util.Objects;
  *
  * <p>The detector is stateless per prediction, immutable, thread-safe and {@link Serializable} (its
  * state is the reference and &alpha;, re-validated when deserialised). An assessment costs one pass
- * over the output vector and six binary searches over the reference.
+ * over the output vector and three binary searches over the reference.
  *
  * <pre>{@code
  * ConfidenceReference reference = ConfidenceReference.fromProbabilities(validationOutputs);
@@ -135,6 +136,7 @@ public final class ConfidenceAnomalyDetector implements Serializable {
     public ConfidenceAssessment assess(Confidence confidence) {
         Objects.requireNonNull(confidence, "confidence");
         double threshold = pValueThreshold();
+        String thresholdText = ExplanationFormat.probability(threshold);
         DetectorResult msp =
                 signal(
                         MSP_ID,
@@ -143,7 +145,8 @@ public final class ConfidenceAnomalyDetector implements Serializable {
                         confidence.msp(),
                         reference.msp(),
                         Direction.LOW_IS_ANOMALOUS,
-                        threshold);
+                        threshold,
+                        thresholdText);
         DetectorResult entropy =
                 signal(
                         ENTROPY_ID,
@@ -152,7 +155,8 @@ public final class ConfidenceAnomalyDetector implements Serializable {
                         confidence.entropy(),
                         reference.entropy(),
                         Direction.HIGH_IS_ANOMALOUS,
-                        threshold);
+                        threshold,
+                        thresholdText);
         DetectorResult margin =
                 signal(
                         MARGIN_ID,
@@ -161,7 +165,8 @@ public final class ConfidenceAnomalyDetector implements Serializable {
                         confidence.margin(),
                         reference.margin(),
                         Direction.LOW_IS_ANOMALOUS,
-                        threshold);
+                        threshold,
+                        thresholdText);
         boolean flagged = msp.flagged() || entropy.flagged() || margin.flagged();
         return new ConfidenceAssessment(
                 confidence,
@@ -169,7 +174,7 @@ public final class ConfidenceAnomalyDetector implements Serializable {
                 entropy,
                 margin,
                 flagged,
-                summary(msp, entropy, margin, flagged, threshold));
+                summary(msp, entropy, margin, flagged, thresholdText));
     }
 
     private static DetectorResult signal(
@@ -179,30 +184,26 @@ public final class ConfidenceAnomalyDetector implements Serializable {
             double score,
             EmpiricalReference reference,
             Direction direction,
-            double threshold) {
+            double threshold,
+            String thresholdText) {
         double p = reference.pValue(score, direction);
         boolean flagged = p <= threshold;
-        String relation;
-        double share;
-        if (direction == Direction.LOW_IS_ANOMALOUS) {
-            relation = " is below ";
-            share = reference.fractionAbove(score);
-        } else {
-            relation = " is above ";
-            share = reference.fractionBelow(score);
-        }
-        String explanation =
-                name
-                        + ExplanationFormat.statistic(score)
-                        + unit
-                        + relation
-                        + ExplanationFormat.percent(share)
-                        + " of the reference (p="
-                        + ExplanationFormat.probability(p)
-                        + (flagged ? " ≤ " : " > ")
-                        + ExplanationFormat.probability(threshold)
-                        + ")";
-        return new DetectorResult(id, score, threshold, p, flagged, explanation);
+        // p = (1 + k) / (n + 1) with k reference values at least as extreme: recover the integer k
+        // rather than search again for the share of the reference strictly less extreme, (n - k)/n
+        // (the same double as fractionAbove / fractionBelow).
+        int n = reference.size();
+        long atLeastAsExtreme = Math.round(p * (n + 1.0)) - 1;
+        double lessExtreme = (double) (n - atLeastAsExtreme) / n;
+        StringBuilder explanation = new StringBuilder(96).append(name);
+        ExplanationFormat.appendStatistic(explanation, score)
+                .append(unit)
+                .append(direction == Direction.LOW_IS_ANOMALOUS ? " is below " : " is above ");
+        ExplanationFormat.appendPercent(explanation, lessExtreme).append(" of the reference (p=");
+        ExplanationFormat.appendProbability(explanation, p)
+                .append(flagged ? " ≤ " : " > ")
+                .append(thresholdText)
+                .append(')');
+        return new DetectorResult(id, score, threshold, p, flagged, explanation.toString());
     }
 
     private static String summary(
@@ -210,31 +211,26 @@ public final class ConfidenceAnomalyDetector implements Serializable {
             DetectorResult entropy,
             DetectorResult margin,
             boolean flagged,
-            double threshold) {
-        DetectorResult first = msp;
-        if (entropy.pValue() < first.pValue()) {
-            first = entropy;
-        }
-        if (margin.pValue() < first.pValue()) {
-            first = margin;
-        }
+            String thresholdText) {
+        DetectorResult first = ConfidenceAssessment.mostSignificant(msp, entropy, margin);
         if (!flagged) {
-            return "confidence in line with the reference: smallest p="
-                    + ExplanationFormat.probability(first.pValue())
-                    + " ("
-                    + first.detector()
-                    + ") > "
-                    + ExplanationFormat.probability(threshold);
+            StringBuilder text =
+                    new StringBuilder(80)
+                            .append("confidence in line with the reference: smallest p=");
+            ExplanationFormat.appendProbability(text, first.pValue())
+                    .append(" (")
+                    .append(first.detector())
+                    .append(") > ")
+                    .append(thresholdText);
+            return text.toString();
         }
-        StringBuilder text = new StringBuilder(first.explanation());
-        String others = "";
-        for (DetectorResult other : new DetectorResult[] {msp, entropy, margin}) {
+        StringBuilder text = new StringBuilder(160).append(first.explanation());
+        String separator = "; also anomalous: ";
+        for (DetectorResult other : List.of(msp, entropy, margin)) {
             if (other != first && other.flagged()) {
-                others = others.isEmpty() ? other.detector() : others + " and " + other.detector();
+                text.append(separator).append(other.detector());
+                separator = " and ";
             }
-        }
-        if (!others.isEmpty()) {
-            text.append("; also anomalous: ").append(others);
         }
         return text.toString();
     }

@@ -51,6 +51,11 @@ public record ConfidenceAssessment(
      * margin).
      */
     public DetectorResult mostSignificant() {
+        return mostSignificant(msp, entropy, margin);
+    }
+
+    static DetectorResult mostSignificant(
+            DetectorResult msp, DetectorResult entropy, DetectorResult margin) {
         DetectorResult best = msp;
         if (entropy.pValue() < best.pValue()) {
             best = entropy;

@@ -167,6 +167,38 @@ class ConfidenceAnomalyDetectorTest {
     }
 
     @Test
+    void explanationsQuoteTheShareOfTheReferenceThatIsLessExtreme() {
+        ConfidenceReference reference = probabilityDetector.reference();
+        SyntheticClassifierOutputs outputs = new SyntheticClassifierOutputs(5001);
+        for (int i = 0; i < 2_000; i++) {
+            double[] p =
+                    i % 10 == 0
+                            ? outputs.nearUniformProbabilities()
+                            : outputs.inDistributionProbabilities();
+            ConfidenceAssessment a = probabilityDetector.assess(p);
+            Confidence c = a.confidence();
+            assertThat(a.msp().explanation())
+                    .contains(
+                            " is below "
+                                    + ExplanationFormat.percent(
+                                            reference.msp().fractionAbove(c.msp()))
+                                    + " of the reference");
+            assertThat(a.entropy().explanation())
+                    .contains(
+                            " is above "
+                                    + ExplanationFormat.percent(
+                                            reference.entropy().fractionBelow(c.entropy()))
+                                    + " of the reference");
+            assertThat(a.margin().explanation())
+                    .contains(
+                            " is below "
+                                    + ExplanationFormat.percent(
+                                            reference.margin().fractionAbove(c.margin()))
+                                    + " of the reference");
+        }
+    }
+
+    @Test
     void explainsAnUnflaggedPredictionByItsSmallestPValue() {
         double[] confident = {0.9, 0.1, 0, 0, 0, 0, 0, 0, 0, 0};
 
