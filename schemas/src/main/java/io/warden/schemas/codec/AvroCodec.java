@@ -133,7 +133,7 @@ public final class AvroCodec {
      * /fields/6/type/items}) into a field path such as {@code inputs[]}; the pointer itself when it
      * does not walk cleanly.
      */
-    static String fieldPath(Schema reader, String pointer) {
+    private static String fieldPath(Schema reader, String pointer) {
         try {
             String[] parts = pointer.split("/");
             Schema s = reader;

@@ -133,12 +133,14 @@ class SchemaEvolutionTest {
     }
 
     @Test
-    void shouldLoadHistoryFromInsideAJar(@TempDir Path dir) throws Exception {
-        Path jar = dir.resolve("history.jar");
+    void shouldLoadTheStandardHistoryFromInsideAJar(@TempDir Path dir) throws Exception {
+        // A jar holding a history at the standard root, as a later release will ship it;
+        // withHistory(loader, HISTORY_RESOURCE_ROOT) is exactly what standard() runs.
+        Path jar = dir.resolve("warden-schemas-next.jar");
         try (OutputStream out = Files.newOutputStream(jar);
                 JarOutputStream jarOut = new JarOutputStream(out)) {
             for (String name : List.of("index.txt", "InferenceRequest.v1.avsc")) {
-                jarOut.putNextEntry(new JarEntry("x/history/" + name));
+                jarOut.putNextEntry(new JarEntry(WardenSchemas.HISTORY_RESOURCE_ROOT + "/" + name));
                 try (InputStream in = LOADER.getResourceAsStream(TEST_HISTORY + "/" + name)) {
                     jarOut.write(in.readAllBytes());
                 }
@@ -147,7 +149,7 @@ class SchemaEvolutionTest {
         }
 
         try (URLClassLoader jarLoader = new URLClassLoader(new URL[] {jar.toUri().toURL()}, null)) {
-            AvroCodec codec = AvroCodec.withHistory(jarLoader, "x/history");
+            AvroCodec codec = AvroCodec.withHistory(jarLoader, WardenSchemas.HISTORY_RESOURCE_ROOT);
 
             assertThat(codec.knownWriterSchemas()).contains(v1);
             assertThat(
