@@ -17,8 +17,8 @@ import java.util.Objects;
  * #pValue(double, Direction)} is
  *
  * <pre>
- *   p(x) = (1 + #{i : r_i >= x}) / (n + 1)   for {@link Direction#HIGH_IS_ANOMALOUS}
- *   p(x) = (1 + #{i : r_i <= x}) / (n + 1)   for {@link Direction#LOW_IS_ANOMALOUS}
+ *   p(x) = (1 + #{i : r_i &gt;= x}) / (n + 1)   for {@link Direction#HIGH_IS_ANOMALOUS}
+ *   p(x) = (1 + #{i : r_i &lt;= x}) / (n + 1)   for {@link Direction#LOW_IS_ANOMALOUS}
  * </pre>
  *
  * Ties count as "at least as extreme". If x and the reference are exchangeable (the new traffic
