@@ -1,0 +1,524 @@
+package io.warden.jobs.config;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationContext;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonDeserializer;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MapperFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.warden.jobs.config.ModelSpec.ConfidenceSettings;
+import io.warden.jobs.config.ModelSpec.FeatureSpec;
+import io.warden.jobs.config.ModelSpec.OutputSpec;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * Reads {@code warden.yaml} and checks it completely before any job starts: unknown keys, wrong
+ * types, missing values, missing or unreadable files and inconsistent settings all end in one
+ * {@link ConfigException} that names the file and every offending key.
+ *
+ * <p>Values may refer to environment variables as {@code ${env:NAME}} or {@code
+ * ${env:NAME:-default}}, so that secrets (e.g. {@code sasl.jaas.config}) stay out of the file.
+ * Relative file paths are resolved against the config file's folder.
+ */
+public final class ConfigLoader {
+    private static final Pattern ENV =
+            Pattern.compile("\\$\\{env:([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?}");
+
+    private static final ObjectMapper YAML =
+            JsonMapper.builder(new YAMLFactory())
+                    .propertyNamingStrategy(PropertyNamingStrategies.KEBAB_CASE)
+                    .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                    .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+                    .enable(DeserializationFeature.FAIL_ON_NUMBERS_FOR_ENUMS)
+                    .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
+                    .enable(MapperFeature.ACCEPT_CASE_INSENSITIVE_ENUMS)
+                    .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
+                    .addModule(
+                            new SimpleModule("warden-durations")
+                                    .addDeserializer(Duration.class, new DurationDeserializer()))
+                    .build();
+
+    private ConfigLoader() {}
+
+    /** Loads a config file, with the process environment for {@code ${env:...}}. */
+    public static WardenConfig load(Path file) {
+        return load(file, System.getenv());
+    }
+
+    /** Loads a config file with the given environment. */
+    public static WardenConfig load(Path file, Map<String, String> env) {
+        String name = file.toString();
+        if (!Files.isRegularFile(file)) {
+            throw new ConfigException(name, List.of("config file not found"));
+        }
+        String text;
+        try {
+            text = Files.readString(file);
+        } catch (IOException e) {
+            throw new ConfigException(name, "cannot read config file: " + e, e);
+        }
+        Path base = file.toAbsolutePath().getParent();
+        return parse(text, base, name, env);
+    }
+
+    /**
+     * Parses and checks config text.
+     *
+     * @param baseDir folder that relative paths are resolved against
+     * @param sourceName how the config is named in error messages
+     */
+    public static WardenConfig parse(
+            String yaml, Path baseDir, String sourceName, Map<String, String> env) {
+        JsonNode tree;
+        try {
+            tree = YAML.readTree(yaml);
+        } catch (JsonProcessingException e) {
+            throw new ConfigException(sourceName, describeSyntax(e), e);
+        }
+        if (tree == null || tree.isMissingNode() || tree.isNull()) {
+            throw new ConfigException(sourceName, List.of("the file is empty"));
+        }
+        List<String> missing = new ArrayList<>();
+        expandEnvironment(tree, "", env, missing);
+        if (!missing.isEmpty()) {
+            throw new ConfigException(sourceName, missing);
+        }
+        WardenConfig raw;
+        try {
+            raw = YAML.treeToValue(tree, WardenConfig.class);
+        } catch (JsonProcessingException e) {
+            throw new ConfigException(sourceName, describe(e), e);
+        }
+        WardenConfig resolved = resolvePaths(raw, baseDir);
+        List<String> problems = validate(resolved);
+        if (!problems.isEmpty()) {
+            throw new ConfigException(sourceName, problems);
+        }
+        return resolved;
+    }
+
+    /** Replaces {@code ${env:NAME}} in every string value (not in keys or comments). */
+    private static void expandEnvironment(
+            JsonNode node, String path, Map<String, String> env, List<String> missing) {
+        if (node instanceof ObjectNode obj) {
+            List<String> names = new ArrayList<>();
+            obj.fieldNames().forEachRemaining(names::add);
+            for (String name : names) {
+                JsonNode child = obj.get(name);
+                String childPath = path.isEmpty() ? name : path + "." + name;
+                if (child.isTextual()) {
+                    obj.put(name, expand(child.asText(), childPath, env, missing));
+                } else {
+                    expandEnvironment(child, childPath, env, missing);
+                }
+            }
+        } else if (node instanceof ArrayNode arr) {
+            for (int i = 0; i < arr.size(); i++) {
+                JsonNode child = arr.get(i);
+                String childPath = path + "[" + i + "]";
+                if (child.isTextual()) {
+                    arr.set(i, TextNode.valueOf(expand(child.asText(), childPath, env, missing)));
+                } else {
+                    expandEnvironment(child, childPath, env, missing);
+                }
+            }
+        }
+    }
+
+    private static String expand(
+            String text, String path, Map<String, String> env, List<String> missing) {
+        Matcher m = ENV.matcher(text);
+        StringBuilder out = new StringBuilder();
+        while (m.find()) {
+            String value = env.get(m.group(1));
+            if (value == null) {
+                value = m.group(2);
+            }
+            if (value == null) {
+                missing.add(path + ": environment variable " + m.group(1) + " is not set");
+                value = "";
+            }
+            m.appendReplacement(out, Matcher.quoteReplacement(value));
+        }
+        m.appendTail(out);
+        return out.toString();
+    }
+
+    private static String describeSyntax(JsonProcessingException e) {
+        JsonLocation loc = e.getLocation();
+        String at =
+                loc == null
+                        ? ""
+                        : "line " + loc.getLineNr() + ", column " + loc.getColumnNr() + ": ";
+        return at + "not valid YAML: " + firstLine(e.getOriginalMessage());
+    }
+
+    /** Turns Jackson's complaint into "path: what is wrong". */
+    static String describe(JsonProcessingException e) {
+        if (e instanceof UnrecognizedPropertyException u) {
+            String parent = path(u.getPath().subList(0, u.getPath().size() - 1));
+            Set<String> known = new TreeSet<>();
+            if (u.getKnownPropertyIds() != null) {
+                u.getKnownPropertyIds().forEach(k -> known.add(String.valueOf(k)));
+            }
+            return (parent.isEmpty() ? "" : parent + ": ")
+                    + "unknown key '"
+                    + u.getPropertyName()
+                    + "' (known keys: "
+                    + String.join(", ", known)
+                    + ")";
+        }
+        if (e instanceof InvalidFormatException f) {
+            String expected =
+                    f.getTargetType() != null && f.getTargetType().isEnum()
+                            ? "one of " + enumValues(f.getTargetType())
+                            : "a " + simpleType(f.getTargetType());
+            return path(f.getPath())
+                    + ": '"
+                    + f.getValue()
+                    + "' is not valid, expected "
+                    + expected;
+        }
+        if (e instanceof MismatchedInputException mi) {
+            String where = path(mi.getPath());
+            String what = mi.getOriginalMessage();
+            if (mi.getTargetType() != null) {
+                what = "expected " + simpleType(mi.getTargetType()) + " (" + firstLine(what) + ")";
+            }
+            return (where.isEmpty() ? "" : where + ": ") + what;
+        }
+        if (e instanceof JsonMappingException jm) {
+            Throwable cause = jm.getCause() == null ? jm : jm.getCause();
+            String where = path(jm.getPath());
+            String msg =
+                    cause instanceof IllegalArgumentException
+                            ? cause.getMessage()
+                            : firstLine(jm.getOriginalMessage());
+            return (where.isEmpty() ? "" : where + ": ") + msg;
+        }
+        return describeSyntax(e);
+    }
+
+    private static String path(List<JsonMappingException.Reference> refs) {
+        StringBuilder sb = new StringBuilder();
+        for (JsonMappingException.Reference r : refs) {
+            if (r.getFieldName() != null) {
+                if (sb.length() > 0) {
+                    sb.append('.');
+                }
+                sb.append(r.getFieldName());
+            } else if (r.getIndex() >= 0) {
+                sb.append('[').append(r.getIndex()).append(']');
+            }
+        }
+        return sb.toString();
+    }
+
+    private static String enumValues(Class<?> type) {
+        List<String> names = new ArrayList<>();
+        for (Object c : type.getEnumConstants()) {
+            String name = ((Enum<?>) c).name();
+            try {
+                com.fasterxml.jackson.annotation.JsonProperty jp =
+                        type.getField(name)
+                                .getAnnotation(com.fasterxml.jackson.annotation.JsonProperty.class);
+                names.add(jp != null ? jp.value() : name.toLowerCase(java.util.Locale.ROOT));
+            } catch (NoSuchFieldException ex) {
+                names.add(name);
+            }
+        }
+        return names.toString();
+    }
+
+    private static String simpleType(Class<?> type) {
+        if (type == null) {
+            return "value";
+        }
+        if (List.class.isAssignableFrom(type)) {
+            return "a list";
+        }
+        if (Map.class.isAssignableFrom(type) || type.isRecord()) {
+            return "a mapping (key: value)";
+        }
+        if (type == Double.class || type == double.class) {
+            return "a number";
+        }
+        if (type == Integer.class || type == int.class || type == Long.class) {
+            return "an integer";
+        }
+        if (type == Boolean.class || type == boolean.class) {
+            return "true or false";
+        }
+        if (type == String.class) {
+            return "a string";
+        }
+        if (type == Duration.class) {
+            return "a duration (e.g. 30s)";
+        }
+        return type.getSimpleName();
+    }
+
+    private static String firstLine(String s) {
+        if (s == null) {
+            return "";
+        }
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
+    }
+
+    private static WardenConfig resolvePaths(WardenConfig c, Path baseDir) {
+        List<ModelSpec> models = new ArrayList<>();
+        for (ModelSpec m : c.models()) {
+            ConfidenceSettings conf = m.detectors().confidence();
+            if (conf != null && conf.referenceFile() != null && baseDir != null) {
+                String abs = baseDir.resolve(conf.referenceFile()).normalize().toString();
+                conf =
+                        new ConfidenceSettings(
+                                conf.enabled(),
+                                conf.alpha(),
+                                abs,
+                                conf.reference(),
+                                conf.severity());
+                m =
+                        new ModelSpec(
+                                m.name(),
+                                m.version(),
+                                m.features(),
+                                m.output(),
+                                new ModelSpec.DetectorSettings(conf));
+            }
+            models.add(m);
+        }
+        return new WardenConfig(c.kafka(), c.topics(), c.input(), c.job(), models);
+    }
+
+    /** Every problem of a parsed config, each naming its key. Empty when the config is usable. */
+    static List<String> validate(WardenConfig c) {
+        List<String> p = new ArrayList<>();
+        if (c.kafka() == null) {
+            p.add("kafka: required section is missing (at least kafka.bootstrap-servers)");
+        } else {
+            if (blank(c.kafka().bootstrapServers())) {
+                p.add("kafka.bootstrap-servers: required (e.g. localhost:9092)");
+            }
+            if (blank(c.kafka().groupId())) {
+                p.add("kafka.group-id: must not be empty");
+            }
+            c.kafka()
+                    .properties()
+                    .forEach(
+                            (k, v) -> {
+                                if (v == null) {
+                                    p.add("kafka.properties." + k + ": has no value");
+                                }
+                                if (k.equals("bootstrap.servers")) {
+                                    p.add(
+                                            "kafka.properties.bootstrap.servers: set kafka.bootstrap-servers instead");
+                                }
+                            });
+        }
+        validateTopics(c.topics(), p);
+        InputSettings in = c.input();
+        positive(in.joinTimeout(), "input.join-timeout", p);
+        notNegative(in.maxOutOfOrderness(), "input.max-out-of-orderness", p);
+        positive(in.idleTimeout(), "input.idle-timeout", p);
+        JobSettings job = c.job();
+        if (job.parallelism() != null && job.parallelism() < 1) {
+            p.add("job.parallelism: must be at least 1, got " + job.parallelism());
+        }
+        if (job.checkpointInterval().toMillis() < 100) {
+            p.add(
+                    "job.checkpoint-interval: must be at least 100ms, got "
+                            + Durations.format(job.checkpointInterval()));
+        }
+        if (blank(job.name())) {
+            p.add("job.name: must not be empty");
+        }
+        if (c.models().isEmpty()) {
+            p.add("models: at least one model is required");
+        }
+        Set<String> seen = new HashSet<>();
+        for (int i = 0; i < c.models().size(); i++) {
+            validateModel(c.models().get(i), "models[" + i + "]", seen, p);
+        }
+        return p;
+    }
+
+    private static void validateTopics(TopicSettings t, List<String> p) {
+        Map<String, String> byKey = new java.util.LinkedHashMap<>();
+        byKey.put("requests", t.requests());
+        byKey.put("responses", t.responses());
+        byKey.put("events", t.events());
+        byKey.put("feedback", t.feedback());
+        byKey.put("alerts", t.alerts());
+        byKey.put("decisions", t.decisions());
+        byKey.put("drift", t.drift());
+        byKey.put("scores", t.scores());
+        byKey.put("dead-letter", t.deadLetter());
+        Pattern legal = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
+        Map<String, String> owner = new java.util.HashMap<>();
+        byKey.forEach(
+                (k, v) -> {
+                    if (blank(v) || !legal.matcher(v).matches()) {
+                        p.add("topics." + k + ": '" + v + "' is not a legal Kafka topic name");
+                    } else if (owner.containsKey(v)) {
+                        p.add(
+                                "topics."
+                                        + k
+                                        + ": '"
+                                        + v
+                                        + "' is already used by topics."
+                                        + owner.get(v));
+                    } else {
+                        owner.put(v, k);
+                    }
+                });
+    }
+
+    private static void validateModel(ModelSpec m, String at, Set<String> seen, List<String> p) {
+        if (blank(m.name())) {
+            p.add(at + ".name: required");
+        } else if (!seen.add(m.name() + "\u0000" + m.version())) {
+            p.add(
+                    at
+                            + ": model '"
+                            + m.name()
+                            + "'"
+                            + (m.version() == null ? "" : " version '" + m.version() + "'")
+                            + " is configured twice");
+        }
+        FeatureSpec f = m.features();
+        if (f == null) {
+            p.add(at + ".features: required (tensor, and names or shape)");
+        } else {
+            if (blank(f.tensor())) {
+                p.add(at + ".features.tensor: required (the input tensor's name)");
+            }
+            if ((f.names() == null) == (f.shape() == null)) {
+                p.add(at + ".features: give exactly one of names (tabular) or shape (e.g. [8, 8])");
+            } else if (f.names() != null) {
+                if (f.names().isEmpty()) {
+                    p.add(at + ".features.names: must not be empty");
+                }
+                Set<String> dup =
+                        f.names().stream()
+                                .filter(n -> java.util.Collections.frequency(f.names(), n) > 1)
+                                .collect(Collectors.toCollection(TreeSet::new));
+                if (!dup.isEmpty()) {
+                    p.add(at + ".features.names: duplicate names " + dup);
+                }
+            } else if (f.shape().isEmpty()
+                    || f.shape().stream().anyMatch(d -> d == null || d < 1)) {
+                p.add(
+                        at
+                                + ".features.shape: dimensions must be positive integers, got "
+                                + f.shape());
+            }
+        }
+        OutputSpec o = m.output();
+        if (o == null) {
+            p.add(at + ".output: required (tensor, type, classes)");
+        } else {
+            if (blank(o.tensor())) {
+                p.add(at + ".output.tensor: required (the output tensor's name)");
+            }
+            if (o.classes() == null || o.classes().size() < 2) {
+                p.add(at + ".output.classes: at least two class labels are required");
+            } else if (new HashSet<>(o.classes()).size() != o.classes().size()) {
+                p.add(at + ".output.classes: labels must be unique");
+            }
+        }
+        ConfidenceSettings conf = m.detectors().confidence();
+        if (conf != null && conf.enabled()) {
+            String ca = at + ".detectors.confidence";
+            if (!(conf.alpha() > 0 && conf.alpha() < 1)) {
+                p.add(ca + ".alpha: must be in (0, 1), got " + conf.alpha());
+            }
+            if ((conf.referenceFile() == null) == (conf.reference() == null)) {
+                p.add(ca + ": give exactly one of reference-file or reference");
+            } else if (conf.referenceFile() != null) {
+                try {
+                    ConfidenceReferenceFile.read(Path.of(conf.referenceFile()));
+                } catch (IllegalArgumentException e) {
+                    p.add(ca + ".reference-file: " + e.getMessage());
+                }
+            } else {
+                checkSamples(conf.reference().msp(), ca + ".reference.msp", p);
+                checkSamples(conf.reference().entropy(), ca + ".reference.entropy", p);
+                checkSamples(conf.reference().margin(), ca + ".reference.margin", p);
+            }
+        }
+    }
+
+    private static void checkSamples(List<Double> samples, String at, List<String> p) {
+        if (samples == null || samples.isEmpty()) {
+            p.add(at + ": required, a non-empty list of numbers");
+        } else {
+            for (int i = 0; i < samples.size(); i++) {
+                Double v = samples.get(i);
+                if (v == null || !Double.isFinite(v)) {
+                    p.add(at + "[" + i + "]: must be a finite number, got " + v);
+                    return;
+                }
+            }
+        }
+    }
+
+    private static void positive(Duration d, String key, List<String> p) {
+        if (d.isZero() || d.isNegative()) {
+            p.add(key + ": must be positive, got " + Durations.format(d));
+        }
+    }
+
+    private static void notNegative(Duration d, String key, List<String> p) {
+        if (d.isNegative()) {
+            p.add(key + ": must not be negative");
+        }
+    }
+
+    private static boolean blank(String s) {
+        return s == null || s.isBlank();
+    }
+
+    /** Durations in {@code 30s} / {@code PT30S} form; the message names the accepted forms. */
+    private static final class DurationDeserializer extends JsonDeserializer<Duration> {
+        @Override
+        public Duration deserialize(JsonParser p, DeserializationContext ctx) throws IOException {
+            String text = p.getValueAsString();
+            if (text == null) {
+                return (Duration) ctx.handleUnexpectedToken(Duration.class, p);
+            }
+            try {
+                return Durations.parse(text);
+            } catch (IllegalArgumentException e) {
+                throw JsonMappingException.from(p, e.getMessage(), e);
+            }
+        }
+    }
+}

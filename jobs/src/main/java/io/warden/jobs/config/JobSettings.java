@@ -1,0 +1,41 @@
+package io.warden.jobs.config;
+
+import java.io.Serializable;
+import java.time.Duration;
+
+/**
+ * Settings of the Flink job itself.
+ *
+ * @param name job name shown by Flink
+ * @param parallelism operator parallelism; null leaves Flink's default
+ * @param checkpointInterval how often state and Kafka offsets are checkpointed; with exactly-once
+ *     delivery this is also how often output becomes visible to {@code read_committed} readers
+ * @param emitScores write every scored request to the scores topic
+ */
+public record JobSettings(
+        String name, Integer parallelism, Duration checkpointInterval, Boolean emitScores)
+        implements Serializable {
+
+    public JobSettings {
+        name = name == null ? "warden-monitor" : name;
+        checkpointInterval =
+                checkpointInterval == null ? Duration.ofSeconds(10) : checkpointInterval;
+        emitScores = emitScores != null && emitScores;
+    }
+
+    public static JobSettings defaults() {
+        return new JobSettings(null, null, null, null);
+    }
+
+    public JobSettings withParallelism(Integer p) {
+        return new JobSettings(name, p, checkpointInterval, emitScores);
+    }
+
+    public JobSettings withCheckpointInterval(Duration interval) {
+        return new JobSettings(name, parallelism, interval, emitScores);
+    }
+
+    public JobSettings withEmitScores(boolean emit) {
+        return new JobSettings(name, parallelism, checkpointInterval, emit);
+    }
+}

@@ -1,0 +1,246 @@
+package io.warden.jobs.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.warden.jobs.config.KafkaSettings.Delivery;
+import io.warden.schemas.Severity;
+import io.warden.schemas.codec.InputFormat;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigLoaderTest {
+    @TempDir Path dir;
+
+    private static final String MODEL =
+            """
+            models:
+              - name: digits
+                features: {tensor: input, shape: [8, 8]}
+                output: {tensor: probabilities, type: probabilities, classes: ["a", "b", "c"]}
+                detectors:
+                  confidence: {alpha: 0.01, reference-file: ref.json}
+            """;
+
+    @BeforeEach
+    void writeReference() throws IOException {
+        Files.writeString(
+                dir.resolve("ref.json"),
+                """
+                {"id": "ref-1", "confidence": {"msp": [0.9, 0.8], "entropy": [0.1, 0.2], "margin": [0.7, 0.6]}}
+                """);
+    }
+
+    private WardenConfig load(String yaml) throws IOException {
+        return load(yaml, Map.of());
+    }
+
+    private WardenConfig load(String yaml, Map<String, String> env) throws IOException {
+        Path file = dir.resolve("warden.yaml");
+        Files.writeString(file, yaml);
+        return ConfigLoader.load(file, env);
+    }
+
+    private static String kafka() {
+        return "kafka:\n  bootstrap-servers: localhost:9092\n";
+    }
+
+    @Test
+    void shouldLoadMinimalConfigWithDefaults() throws IOException {
+        WardenConfig c = load(kafka() + MODEL);
+
+        assertThat(c.kafka().delivery()).isEqualTo(Delivery.EXACTLY_ONCE);
+        assertThat(c.kafka().groupId()).isEqualTo("warden-monitor");
+        assertThat(c.topics().alerts()).isEqualTo("warden.alerts");
+        assertThat(c.topics().deadLetter()).isEqualTo("warden.deadletter");
+        assertThat(c.input().format()).isEqualTo(InputFormat.AUTO);
+        assertThat(c.input().joinTimeout()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(c.job().checkpointInterval()).isEqualTo(Duration.ofSeconds(10));
+        ModelSpec m = c.model("digits", "7").orElseThrow();
+        assertThat(m.features().width()).isEqualTo(64);
+        assertThat(m.detectors().confidence().severity()).isEqualTo(Severity.LOW);
+        assertThat(m.detectors().confidence().referenceFile())
+                .isEqualTo(dir.resolve("ref.json").toString());
+    }
+
+    @Test
+    void shouldLoadTheShippedAnnotatedExample() throws IOException {
+        Path example = Path.of("..", "deploy", "warden.example.yaml");
+        WardenConfig c = ConfigLoader.load(example, Map.of());
+
+        assertThat(c.kafka().bootstrapServers()).isEqualTo("localhost:9092");
+        assertThat(c.models()).hasSize(1);
+        assertThat(c.models().get(0).output().classes()).hasSize(4);
+    }
+
+    @Test
+    void shouldNameAnUnknownKeyAndListTheKnownOnes() {
+        assertThatThrownBy(() -> load(kafka() + "  bootstrap: x\n" + MODEL))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("warden.yaml")
+                .hasMessageContaining("kafka: unknown key 'bootstrap'")
+                .hasMessageContaining("bootstrap-servers");
+    }
+
+    @Test
+    void shouldNameANestedUnknownKeyWithItsPath() {
+        String yaml = kafka() + MODEL.replace("type: probabilities", "typ: probabilities");
+        assertThatThrownBy(() -> load(yaml))
+                .hasMessageContaining("models[0].output: unknown key 'typ'");
+    }
+
+    @Test
+    void shouldNameAWrongEnumValueAndTheAllowedOnes() {
+        String yaml = kafka() + MODEL.replace("type: probabilities", "type: probs");
+        assertThatThrownBy(() -> load(yaml))
+                .hasMessageContaining("models[0].output.type")
+                .hasMessageContaining("'probs'")
+                .hasMessageContaining("[probabilities, logits]");
+    }
+
+    @Test
+    void shouldNameAWrongType() {
+        String yaml = kafka() + MODEL.replace("alpha: 0.01", "alpha: lots");
+        assertThatThrownBy(() -> load(yaml))
+                .hasMessageContaining("models[0].detectors.confidence.alpha")
+                .hasMessageContaining("lots");
+    }
+
+    @Test
+    void shouldNameAListGivenAsAScalar() {
+        String yaml = kafka() + MODEL.replace("shape: [8, 8]", "shape: 64");
+        assertThatThrownBy(() -> load(yaml))
+                .hasMessageContaining("models[0].features.shape")
+                .hasMessageContaining("a list");
+    }
+
+    @Test
+    void shouldNameAMissingRequiredKey() {
+        assertThatThrownBy(() -> load("kafka:\n  group-id: g\n" + MODEL))
+                .hasMessageContaining("kafka.bootstrap-servers: required");
+        assertThatThrownBy(() -> load(MODEL)).hasMessageContaining("kafka: required section");
+        assertThatThrownBy(() -> load(kafka())).hasMessageContaining("models: at least one model");
+    }
+
+    @Test
+    void shouldNameAMissingReferenceFile() {
+        String yaml = kafka() + MODEL.replace("ref.json", "missing.json");
+        assertThatThrownBy(() -> load(yaml))
+                .hasMessageContaining("models[0].detectors.confidence.reference-file")
+                .hasMessageContaining("missing.json");
+    }
+
+    @Test
+    void shouldNameAMalformedReferenceFile() throws IOException {
+        Files.writeString(dir.resolve("bad.json"), "{\"confidence\": {\"msp\": [0.5, \"x\"]}}");
+        String yaml = kafka() + MODEL.replace("ref.json", "bad.json");
+        assertThatThrownBy(() -> load(yaml))
+                .hasMessageContaining("bad.json")
+                .hasMessageContaining("confidence.msp[1] is not a finite number");
+    }
+
+    @Test
+    void shouldRejectABadDuration() {
+        String yaml = kafka() + "input:\n  join-timeout: soon\n" + MODEL;
+        assertThatThrownBy(() -> load(yaml))
+                .hasMessageContaining("input.join-timeout")
+                .hasMessageContaining("'soon' is not a duration");
+    }
+
+    @Test
+    void shouldAcceptShortAndIsoDurations() throws IOException {
+        String yaml =
+                kafka()
+                        + "input:\n  join-timeout: 2m\n  idle-timeout: PT1S\n  max-out-of-orderness: 250ms\n"
+                        + MODEL;
+        InputSettings in = load(yaml).input();
+        assertThat(in.joinTimeout()).isEqualTo(Duration.ofMinutes(2));
+        assertThat(in.idleTimeout()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(in.maxOutOfOrderness()).isEqualTo(Duration.ofMillis(250));
+    }
+
+    @Test
+    void shouldReportEveryProblemAtOnce() {
+        String yaml =
+                kafka()
+                        + "job:\n  parallelism: 0\n"
+                        + MODEL.replace("alpha: 0.01", "alpha: 2.0")
+                                .replace("classes: [\"a\", \"b\", \"c\"]", "classes: [\"a\"]");
+        assertThatThrownBy(() -> load(yaml))
+                .isInstanceOfSatisfying(
+                        ConfigException.class, e -> assertThat(e.problems()).hasSize(3))
+                .hasMessageContaining("job.parallelism: must be at least 1")
+                .hasMessageContaining("models[0].detectors.confidence.alpha: must be in (0, 1)")
+                .hasMessageContaining("models[0].output.classes: at least two");
+    }
+
+    @Test
+    void shouldRequireExactlyOneOfNamesOrShape() {
+        String yaml = kafka() + MODEL.replace("shape: [8, 8]", "shape: [8, 8], names: [a]");
+        assertThatThrownBy(() -> load(yaml))
+                .hasMessageContaining("models[0].features: give exactly one of names");
+    }
+
+    @Test
+    void shouldRejectTheSameModelTwice() {
+        String twice = MODEL + MODEL.substring(MODEL.indexOf("  - name"));
+        assertThatThrownBy(() -> load(kafka() + twice))
+                .hasMessageContaining("models[1]: model 'digits' is configured twice");
+    }
+
+    @Test
+    void shouldRejectATopicUsedTwice() {
+        String yaml = kafka() + "topics:\n  alerts: inference.requests\n" + MODEL;
+        assertThatThrownBy(() -> load(yaml))
+                .hasMessageContaining(
+                        "topics.alerts: 'inference.requests' is already used by topics.requests");
+    }
+
+    @Test
+    void shouldExpandEnvironmentVariablesAndNameMissingOnes() throws IOException {
+        String yaml =
+                kafka()
+                        + "  properties:\n    sasl.jaas.config: ${env:JAAS}\n    client.id: ${env:CID:-warden-x}\n"
+                        + MODEL;
+        WardenConfig c = load(yaml, Map.of("JAAS", "secret-jaas"));
+        assertThat(c.kafka().properties())
+                .containsEntry("sasl.jaas.config", "secret-jaas")
+                .containsEntry("client.id", "warden-x");
+
+        assertThatThrownBy(() -> load(yaml, Map.of()))
+                .hasMessageContaining(
+                        "kafka.properties.sasl.jaas.config: environment variable JAAS is not set");
+    }
+
+    @Test
+    void shouldNeverShowSecretsInToString() throws IOException {
+        String yaml =
+                kafka()
+                        + "  properties:\n    sasl.jaas.config: hunter2\n    ssl.truststore.password: hunter3\n"
+                        + MODEL;
+        WardenConfig c = load(yaml);
+        assertThat(c.toString())
+                .doesNotContain("hunter2")
+                .doesNotContain("hunter3")
+                .contains("******");
+    }
+
+    @Test
+    void shouldGiveTheLineOfAYamlSyntaxError() {
+        assertThatThrownBy(() -> load(kafka() + "models: [\n  - x: ]\n"))
+                .hasMessageContaining("line ")
+                .hasMessageContaining("not valid YAML");
+    }
+
+    @Test
+    void shouldNameAMissingConfigFile() {
+        assertThatThrownBy(() -> ConfigLoader.load(dir.resolve("nope.yaml"), Map.of()))
+                .hasMessageContaining("nope.yaml: config file not found");
+    }
+}
