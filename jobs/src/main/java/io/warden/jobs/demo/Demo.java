@@ -1,0 +1,421 @@
+package io.warden.jobs.demo;
+
+import io.warden.jobs.config.ConfigLoader;
+import io.warden.jobs.config.TopicSettings;
+import io.warden.jobs.config.WardenConfig;
+import io.warden.jobs.demo.DemoTraffic.Planned;
+import io.warden.jobs.demo.DemoTraffic.Truth;
+import io.warden.jobs.embedded.EmbeddedKafkaCluster;
+import io.warden.jobs.kafka.CheckedProducer;
+import io.warden.jobs.monitor.MonitorJob;
+import io.warden.schemas.Alert;
+import io.warden.schemas.DeadLetter;
+import io.warden.schemas.DeadLetterReason;
+import io.warden.schemas.ScoreRecord;
+import io.warden.schemas.codec.AvroCodec;
+import io.warden.schemas.codec.CodecException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.MemorySize;
+import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.configuration.TaskManagerOptions;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.core.execution.SavepointFormatType;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+/**
+ * {@code warden demo}: everything in one process. An embedded Kafka broker, the monitor job on a
+ * Flink MiniCluster, and {@link DemoTraffic} played against {@link DemoModel} in real time; alerts
+ * and dead letters are printed as they arrive, and a summary compares what warden found with the
+ * truth. The job runs with the shipped example config ({@code deploy/warden.example.yaml}).
+ */
+public final class Demo {
+    /**
+     * @param requests how many requests to play
+     * @param rate requests per second (wall clock and event time)
+     * @param seed traffic seed
+     * @param parallelism Flink parallelism
+     * @param showLimit print at most this many alerts and dead letters each
+     */
+    public record Options(int requests, double rate, long seed, int parallelism, int showLimit) {
+        public static Options defaults() {
+            return new Options(6000, 400, 42, 2, 40);
+        }
+    }
+
+    /** What the demo saw, against the truth. */
+    public record Summary(
+            int requests,
+            Map<Truth, Integer> planned,
+            long recordsProduced,
+            long scored,
+            long alerts,
+            long truePositives,
+            long falsePositives,
+            Map<DeadLetterReason, Long> deadLetters,
+            double alpha,
+            Duration elapsed) {
+
+        /** Every input record was joined (2 per scored request) or dead-lettered. */
+        public boolean accountedFor() {
+            long dead = deadLetters.values().stream().mapToLong(Long::longValue).sum();
+            return 2 * scored + dead == recordsProduced;
+        }
+
+        public double recall() {
+            int ambiguous = planned.getOrDefault(Truth.AMBIGUOUS, 0);
+            return ambiguous == 0 ? Double.NaN : (double) truePositives / ambiguous;
+        }
+
+        public double falsePositiveRate() {
+            int benign = planned.getOrDefault(Truth.BENIGN, 0);
+            return benign == 0 ? Double.NaN : (double) falsePositives / benign;
+        }
+    }
+
+    private final Options options;
+    private final PrintStream out;
+
+    public Demo(Options options, PrintStream out) {
+        this.options = options;
+        this.out = out;
+    }
+
+    public Summary run() throws Exception {
+        long started = System.nanoTime();
+        Path work = Files.createTempDirectory("warden-demo-");
+        out.println("warden demo: starting an embedded Kafka broker (KRaft) ...");
+        try (EmbeddedKafkaCluster kafka = EmbeddedKafkaCluster.start()) {
+            WardenConfig config = demoConfig(work, kafka.bootstrapServers());
+            TopicSettings t = config.topics();
+            kafka.createTopics(
+                    2,
+                    t.requests(),
+                    t.responses(),
+                    t.alerts(),
+                    t.deadLetter(),
+                    t.scores(),
+                    t.decisions(),
+                    t.drift());
+            out.println("  broker at " + kafka.bootstrapServers() + "; topics created");
+
+            out.println(
+                    "warden demo: starting the monitor job on a Flink MiniCluster (parallelism "
+                            + options.parallelism()
+                            + ") ...");
+            StreamExecutionEnvironment env = localEnvironment(options.parallelism());
+            MonitorJob.configure(env, config);
+            MonitorJob.build(
+                    config,
+                    MonitorJob.kafkaInput(env, config, false),
+                    MonitorJob.kafkaOutputs(config));
+            JobClient job = env.executeAsync(config.job().name());
+
+            Watcher watcher = new Watcher(kafka.bootstrapServers(), t, options.showLimit());
+            Thread watcherThread = new Thread(watcher, "warden-demo-watcher");
+            watcherThread.setDaemon(true);
+            watcherThread.start();
+
+            out.printf(
+                    Locale.ROOT,
+                    "warden demo: playing %,d requests at %.0f/s to %s and %s%n",
+                    options.requests(),
+                    options.rate(),
+                    t.requests(),
+                    t.responses());
+            Map<Truth, Integer> planned = new EnumMap<>(Truth.class);
+            long produced = play(kafka, t, planned, watcher);
+
+            out.println(
+                    "warden demo: traffic done; draining the job (final watermark flushes waiting joins) ...");
+            job.stopWithSavepoint(
+                            true,
+                            work.resolve("savepoints").toUri().toString(),
+                            SavepointFormatType.CANONICAL)
+                    .get(2, TimeUnit.MINUTES);
+            watcher.awaitQuiet(Duration.ofSeconds(3), Duration.ofSeconds(30));
+            watcher.stop();
+            watcherThread.join(10_000);
+
+            Summary s =
+                    new Summary(
+                            options.requests(),
+                            planned,
+                            produced,
+                            watcher.scored.get(),
+                            watcher.alerts.get(),
+                            watcher.truePositives.get(),
+                            watcher.falsePositives.get(),
+                            watcher.deadLetterCounts(),
+                            config.models().get(0).detectors().confidence().alpha(),
+                            Duration.ofNanos(System.nanoTime() - started));
+            print(s);
+            return s;
+        } finally {
+            deleteRecursively(work);
+        }
+    }
+
+    /**
+     * The shipped example config (copied with its reference file into {@code work}), pointed at
+     * {@code bootstrap}, checkpointing every second and emitting scores.
+     */
+    public static WardenConfig demoConfig(Path work, String bootstrap) throws IOException {
+        Path yaml = work.resolve("warden.yaml");
+        copyResource("warden.example.yaml", yaml);
+        copyResource(DemoReference.FILE, work.resolve(DemoReference.FILE));
+        WardenConfig c = ConfigLoader.load(yaml, Map.of("WARDEN_BOOTSTRAP", bootstrap));
+        return c.withJob(
+                c.job().withCheckpointInterval(Duration.ofSeconds(1)).withEmitScores(true));
+    }
+
+    private static void copyResource(String name, Path target) throws IOException {
+        try (InputStream in = Demo.class.getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IOException(
+                        "resource io/warden/jobs/demo/" + name + " is missing from the classpath");
+            }
+            Files.createDirectories(target.getParent());
+            Files.copy(in, target);
+        }
+    }
+
+    static StreamExecutionEnvironment localEnvironment(int parallelism) {
+        Configuration conf = new Configuration();
+        conf.set(TaskManagerOptions.NUM_TASK_SLOTS, parallelism);
+        conf.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, MemorySize.ofMebiBytes(64));
+        conf.set(RestOptions.BIND_PORT, "0");
+        return StreamExecutionEnvironment.createLocalEnvironment(parallelism, conf);
+    }
+
+    private long play(
+            EmbeddedKafkaCluster kafka,
+            TopicSettings t,
+            Map<Truth, Integer> planned,
+            Watcher watcher)
+            throws InterruptedException {
+        DemoTraffic traffic =
+                new DemoTraffic(
+                        DemoModel.standard(),
+                        options.seed(),
+                        DemoTraffic.Mix.standard(),
+                        Instant.now(),
+                        options.rate());
+        long produced = 0;
+        long startNanos = System.nanoTime();
+        try (CheckedProducer producer = CheckedProducer.create(kafka.clientProperties())) {
+            for (int i = 0; i < options.requests(); i++) {
+                Planned p = traffic.next();
+                planned.merge(p.truth(), 1, Integer::sum);
+                watcher.truth.put(p.requestId(), p.truth());
+                for (DemoTraffic.Record r : p.records()) {
+                    String topic =
+                            r.stream() == DemoTraffic.Stream.REQUESTS
+                                    ? t.requests()
+                                    : t.responses();
+                    producer.send(
+                            topic,
+                            r.key().getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                            r.value());
+                    produced++;
+                }
+                long due = startNanos + (long) ((i + 1) * 1e9 / options.rate());
+                long wait = due - System.nanoTime();
+                if (wait > 0) {
+                    TimeUnit.NANOSECONDS.sleep(wait);
+                }
+                if ((i + 1) % (int) Math.max(1, options.rate() * 5) == 0) {
+                    out.printf(
+                            Locale.ROOT,
+                            "  ... %,d requests played, %,d scored, %,d alerts, %,d dead letters%n",
+                            i + 1,
+                            watcher.scored.get(),
+                            watcher.alerts.get(),
+                            watcher.deadLetterTotal());
+                }
+            }
+            producer.flush();
+        }
+        return produced;
+    }
+
+    private void print(Summary s) {
+        out.println();
+        out.println("warden demo: summary");
+        out.printf(
+                Locale.ROOT, "  requests played            %,d (%s)%n", s.requests(), s.planned());
+        out.printf(Locale.ROOT, "  records produced           %,d%n", s.recordsProduced());
+        out.printf(Locale.ROOT, "  requests joined and scored %,d%n", s.scored());
+        out.printf(Locale.ROOT, "  dead letters               %s%n", s.deadLetters());
+        out.printf(
+                Locale.ROOT,
+                "  every record accounted for %s (2 x joined + dead letters = produced)%n",
+                s.accountedFor() ? "yes" : "NO");
+        out.printf(Locale.ROOT, "  confidence alerts          %,d%n", s.alerts());
+        out.printf(
+                Locale.ROOT,
+                "    caught ambiguous inputs  %,d of %,d (recall %.1f%%)%n",
+                s.truePositives(),
+                s.planned().getOrDefault(Truth.AMBIGUOUS, 0),
+                100 * s.recall());
+        out.printf(
+                Locale.ROOT,
+                "    false alerts on benign   %,d of %,d (%.3f%%; target alpha %.3f%%)%n",
+                s.falsePositives(),
+                s.planned().getOrDefault(Truth.BENIGN, 0),
+                100 * s.falsePositiveRate(),
+                100 * s.alpha());
+        out.printf(Locale.ROOT, "  took %.1f s%n", s.elapsed().toMillis() / 1000.0);
+    }
+
+    /** Reads the output topics while the demo runs, prints findings, and counts them. */
+    private final class Watcher implements Runnable {
+        final Map<String, Truth> truth = new ConcurrentHashMap<>();
+        final AtomicLong scored = new AtomicLong();
+        final AtomicLong alerts = new AtomicLong();
+        final AtomicLong truePositives = new AtomicLong();
+        final AtomicLong falsePositives = new AtomicLong();
+        final Map<DeadLetterReason, AtomicLong> deadLetters = new ConcurrentHashMap<>();
+        private final AtomicBoolean running = new AtomicBoolean(true);
+        private final AtomicLong lastRecordNanos = new AtomicLong(System.nanoTime());
+        private final String bootstrap;
+        private final TopicSettings topics;
+        private final int showLimit;
+        private int shownAlerts;
+        private int shownDead;
+
+        Watcher(String bootstrap, TopicSettings topics, int showLimit) {
+            this.bootstrap = bootstrap;
+            this.topics = topics;
+            this.showLimit = showLimit;
+        }
+
+        @Override
+        public void run() {
+            Map<String, Object> props = new HashMap<>();
+            props.put("bootstrap.servers", bootstrap);
+            props.put("group.id", "warden-demo-watcher");
+            props.put("auto.offset.reset", "earliest");
+            props.put("isolation.level", "read_committed");
+            props.put("enable.auto.commit", "false");
+            try (KafkaConsumer<byte[], byte[]> consumer =
+                    new KafkaConsumer<>(
+                            props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+                consumer.subscribe(List.of(topics.alerts(), topics.deadLetter(), topics.scores()));
+                while (running.get()) {
+                    for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                        lastRecordNanos.set(System.nanoTime());
+                        handle(r);
+                    }
+                }
+            }
+        }
+
+        private void handle(ConsumerRecord<byte[], byte[]> r) {
+            Object value;
+            try {
+                value = AvroCodec.standard().decodeAny(r.value());
+            } catch (CodecException e) {
+                out.println("  [?] undecodable output on " + r.topic() + ": " + e.getMessage());
+                return;
+            }
+            if (value instanceof ScoreRecord) {
+                scored.incrementAndGet();
+            } else if (value instanceof Alert a) {
+                alerts.incrementAndGet();
+                Truth t = truth.get(a.getSubject().getId());
+                boolean hit = t == Truth.AMBIGUOUS;
+                (hit ? truePositives : falsePositives).incrementAndGet();
+                if (shownAlerts++ < showLimit) {
+                    out.printf(
+                            Locale.ROOT,
+                            "  [ALERT %s] %s %s %s: %s  (truth: %s)%n",
+                            a.getSeverity(),
+                            a.getKind(),
+                            a.getSubject().getId(),
+                            a.getEvidence().getDetails().getOrDefault("client_id", "-"),
+                            a.getSummary(),
+                            t);
+                } else if (shownAlerts == showLimit + 1) {
+                    out.println("  ... (more alerts counted, not printed)");
+                }
+            } else if (value instanceof DeadLetter d) {
+                deadLetters
+                        .computeIfAbsent(d.getReasonCode(), k -> new AtomicLong())
+                        .incrementAndGet();
+                if (shownDead++ < showLimit) {
+                    out.printf(
+                            Locale.ROOT,
+                            "  [DEAD LETTER %s] %s: %s%n",
+                            d.getReasonCode(),
+                            d.getRequestId() == null ? source(d) : d.getRequestId(),
+                            d.getReason());
+                }
+            }
+        }
+
+        private String source(DeadLetter d) {
+            return d.getSource() == null
+                    ? "?"
+                    : d.getSource().getTopic()
+                            + "/"
+                            + d.getSource().getPartition()
+                            + "@"
+                            + d.getSource().getOffset();
+        }
+
+        long deadLetterTotal() {
+            return deadLetters.values().stream().mapToLong(AtomicLong::get).sum();
+        }
+
+        Map<DeadLetterReason, Long> deadLetterCounts() {
+            Map<DeadLetterReason, Long> m = new EnumMap<>(DeadLetterReason.class);
+            deadLetters.forEach((k, v) -> m.put(k, v.get()));
+            return m;
+        }
+
+        /** Waits until no output arrived for {@code quiet}, at most {@code max}. */
+        void awaitQuiet(Duration quiet, Duration max) throws InterruptedException {
+            long deadline = System.nanoTime() + max.toNanos();
+            while (System.nanoTime() < deadline
+                    && System.nanoTime() - lastRecordNanos.get() < quiet.toNanos()) {
+                TimeUnit.MILLISECONDS.sleep(100);
+            }
+        }
+
+        void stop() {
+            running.set(false);
+        }
+    }
+
+    private static void deleteRecursively(Path dir) {
+        try (var walk = Files.walk(dir)) {
+            List<Path> paths = new ArrayList<>(walk.toList());
+            java.util.Collections.reverse(paths);
+            for (Path p : paths) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            // best effort: a temp folder left behind is not worth failing the demo for
+        }
+    }
+}

@@ -1,0 +1,186 @@
+package io.warden.jobs.demo;
+
+import io.warden.schemas.InferenceRequest;
+import io.warden.schemas.InferenceResponse;
+import io.warden.schemas.Tensor;
+import io.warden.schemas.TensorDatatype;
+import io.warden.schemas.codec.AvroCodec;
+import io.warden.schemas.codec.JsonCodec;
+import io.warden.schemas.codec.OpenInferenceProtocolCodec;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * Benign inference traffic for {@link DemoModel} with known truth: most requests are typical inputs
+ * of one class; a share are ambiguous inputs on every decision boundary at once (what the
+ * confidence detector should flag); and a few are defective (garbage bytes, NaN features, an
+ * unknown model, a response that never comes), which must end on the dead-letter topic. Each
+ * request is written in one of the three wire formats warden reads (Avro single-object, warden
+ * JSON, Open Inference Protocol v2 JSON), and a response is sometimes sent before its request.
+ */
+public final class DemoTraffic {
+    /** What a planned request really is. */
+    public enum Truth {
+        BENIGN,
+        AMBIGUOUS,
+        GARBAGE,
+        NAN_INPUT,
+        UNKNOWN_MODEL,
+        NO_RESPONSE
+    }
+
+    /** Which input topic a record goes to. */
+    public enum Stream {
+        REQUESTS,
+        RESPONSES
+    }
+
+    /** One Kafka record to produce. */
+    public record Record(Stream stream, String key, byte[] value) {}
+
+    /**
+     * One planned request: its id, its truth, the probabilities the model answered and the records
+     * that carry it.
+     */
+    public record Planned(
+            String requestId,
+            Truth truth,
+            long eventTimeMillis,
+            double[] probabilities,
+            List<Record> records) {}
+
+    /** How the traffic is mixed. */
+    public record Mix(double ambiguousRate, double defectRate) {
+        public static Mix standard() {
+            return new Mix(0.02, 0.004);
+        }
+    }
+
+    private final DemoModel model;
+    private final Random random;
+    private final Mix mix;
+    private final long startMillis;
+    private final double intervalMillis;
+    private final String runId;
+    private long n;
+
+    /**
+     * @param requestsPerSecond event-time rate: request {@code i} happens at {@code start + i /
+     *     rate}
+     */
+    public DemoTraffic(
+            DemoModel model, long seed, Mix mix, Instant start, double requestsPerSecond) {
+        this.model = model;
+        this.random = new Random(seed);
+        this.mix = mix;
+        this.startMillis = start.toEpochMilli();
+        this.intervalMillis = 1000.0 / requestsPerSecond;
+        this.runId = Long.toString(seed, 36);
+    }
+
+    /** The next request in event-time order. */
+    public Planned next() {
+        long i = n++;
+        String id = "req-" + runId + "-" + i;
+        long t = startMillis + (long) (i * intervalMillis);
+        Truth truth = pickTruth();
+        String client = "client-" + (1 + random.nextInt(40));
+        int cls = random.nextInt(model.classes());
+        double[] x = truth == Truth.AMBIGUOUS ? model.ambiguous(random) : model.sample(cls, random);
+        double[] p = model.predict(x);
+        if (truth == Truth.NAN_INPUT) {
+            x[random.nextInt(x.length)] = Double.NaN;
+        }
+        String modelName = truth == Truth.UNKNOWN_MODEL ? "no-such-model" : DemoModel.NAME;
+        InferenceRequest request =
+                InferenceRequest.newBuilder()
+                        .setRequestId(id)
+                        .setEventTime(Instant.ofEpochMilli(t))
+                        .setModelName(modelName)
+                        .setModelVersion(DemoModel.VERSION)
+                        .setClientId(client)
+                        .setAttributes(
+                                Map.of("region", random.nextBoolean() ? "eu-west" : "us-east"))
+                        .setInputs(List.of(tensor(DemoModel.INPUT_TENSOR, x)))
+                        .build();
+        long latency = 3 + random.nextInt(25);
+        InferenceResponse response =
+                InferenceResponse.newBuilder()
+                        .setRequestId(id)
+                        .setEventTime(Instant.ofEpochMilli(t + latency))
+                        .setModelName(modelName)
+                        .setModelVersion(DemoModel.VERSION)
+                        .setOutputs(List.of(tensor(DemoModel.OUTPUT_TENSOR, p)))
+                        .setLatencyMs((double) latency)
+                        .setAttributes(Map.of())
+                        .build();
+        List<Record> records = new ArrayList<>(2);
+        if (truth == Truth.GARBAGE) {
+            byte[] junk = new byte[8 + random.nextInt(40)];
+            random.nextBytes(junk);
+            records.add(new Record(Stream.REQUESTS, id, junk));
+            return new Planned(id, truth, t, p, records);
+        }
+        int format = random.nextInt(10);
+        Record req = new Record(Stream.REQUESTS, id, encode(request, format));
+        Record resp = new Record(Stream.RESPONSES, id, encode(response, format));
+        if (truth == Truth.NO_RESPONSE) {
+            records.add(req);
+        } else if (random.nextInt(10) == 0) {
+            records.add(resp);
+            records.add(req);
+        } else {
+            records.add(req);
+            records.add(resp);
+        }
+        return new Planned(id, truth, t, p, records);
+    }
+
+    private Truth pickTruth() {
+        double u = random.nextDouble();
+        if (u < mix.defectRate()) {
+            Truth[] defects = {
+                Truth.GARBAGE, Truth.NAN_INPUT, Truth.UNKNOWN_MODEL, Truth.NO_RESPONSE
+            };
+            return defects[random.nextInt(defects.length)];
+        }
+        return u < mix.defectRate() + mix.ambiguousRate() ? Truth.AMBIGUOUS : Truth.BENIGN;
+    }
+
+    /** 0-6: Avro single-object, 7-8: warden JSON, 9: Open Inference Protocol v2 JSON. */
+    private static byte[] encode(InferenceRequest r, int format) {
+        if (format <= 6) {
+            return AvroCodec.standard().encode(r);
+        } else if (format <= 8) {
+            return JsonCodec.standard().encode(r);
+        }
+        return OpenInferenceProtocolCodec.standard().encodeRequest(r);
+    }
+
+    private static byte[] encode(InferenceResponse r, int format) {
+        if (format <= 6) {
+            return AvroCodec.standard().encode(r);
+        } else if (format <= 8) {
+            return JsonCodec.standard().encode(r);
+        }
+        return OpenInferenceProtocolCodec.standard().encodeResponse(r);
+    }
+
+    static Tensor tensor(String name, double[] values) {
+        List<Double> data = new ArrayList<>(values.length);
+        for (double v : values) {
+            data.add(v);
+        }
+        return Tensor.newBuilder()
+                .setName(name)
+                .setDatatype(TensorDatatype.FP64)
+                .setShape(Arrays.asList(1L, (long) values.length))
+                .setData(data)
+                .setStringData(List.of())
+                .build();
+    }
+}
