@@ -154,8 +154,9 @@ public final class TrafficValidator implements Serializable {
             return TensorCheck.rejected(
                     side + ": no tensor named '" + name + "' (found " + names + ")");
         }
-        if (t.getDatatype() == TensorDatatype.BYTES) {
-            return TensorCheck.rejected(at + ": datatype BYTES, expected a numeric tensor");
+        if (t.getDatatype() == TensorDatatype.BYTES || t.getDatatype() == TensorDatatype.UNKNOWN) {
+            return TensorCheck.rejected(
+                    at + ": datatype " + t.getDatatype() + ", expected a numeric tensor");
         }
         List<Long> shape = t.getShape();
         long count = 1;

@@ -617,6 +617,7 @@ public final class OpenInferenceProtocolCodec {
                     }
                     break;
                 case FP16:
+                case BF16:
                 case FP32:
                 case FP64:
                     for (double v : t.getData()) {
@@ -652,7 +653,9 @@ public final class OpenInferenceProtocolCodec {
     private static List<String> datatypeNames() {
         List<String> names = new ArrayList<>();
         for (TensorDatatype d : TensorDatatype.values()) {
-            names.add(d.name());
+            if (d != TensorDatatype.UNKNOWN) {
+                names.add(d.name());
+            }
         }
         return names;
     }
@@ -660,7 +663,9 @@ public final class OpenInferenceProtocolCodec {
     private static Map<String, TensorDatatype> datatypes() {
         Map<String, TensorDatatype> map = new HashMap<>();
         for (TensorDatatype d : TensorDatatype.values()) {
-            map.put(d.name(), d);
+            if (d != TensorDatatype.UNKNOWN) {
+                map.put(d.name(), d);
+            }
         }
         return Map.copyOf(map);
     }

@@ -148,7 +148,7 @@ class MalformedInputTest {
         assertThatThrownBy(() -> avro.decode(bytes, Tensor.class))
                 .hasMessage(
                         "datatype: corrupt Avro Tensor body: enum index 63 out of range for"
-                                + " TensorDatatype (13 symbols)");
+                                + " TensorDatatype (15 symbols)");
     }
 
     @Test

@@ -315,7 +315,19 @@ class OpenInferenceProtocolCodecTest {
                 .hasMessage(
                         "inputs[0].datatype: unknown datatype \"FLOAT32\"; expected one of BOOL,"
                                 + " UINT8, UINT16, UINT32, UINT64, INT8, INT16, INT32, INT64, FP16,"
-                                + " FP32, FP64, BYTES");
+                                + " BF16, FP32, FP64, BYTES");
+    }
+
+    @Test
+    void shouldNotAcceptTheReadersUnknownSymbolAsADatatype() {
+        String unknown =
+                """
+                {"id": "r", "inputs": [{"name": "x", "shape": [1], "datatype": "UNKNOWN",
+                  "data": [1]}]}
+                """;
+
+        assertThatThrownBy(() -> oip.decodeRequest(bytes(unknown), CTX))
+                .hasMessageStartingWith("inputs[0].datatype: unknown datatype \"UNKNOWN\"");
     }
 
     @Test
@@ -408,6 +420,7 @@ class OpenInferenceProtocolCodecTest {
                                 3.0),
                         tensor("i64", TensorDatatype.INT64, List.of(3L), -9.0E15, -0.0, 2.5),
                         tensor("f16", TensorDatatype.FP16, List.of(2L), 0.5, Double.NaN),
+                        tensor("bf16", TensorDatatype.BF16, List.of(2L), -1.5, 1e30),
                         tensor("f32", TensorDatatype.FP32, List.of(1L, 1L), 3.4028234663852886E38));
         InferenceRequest request =
                 InferenceRequest.newBuilder(SampleRecords.request()).setInputs(tensors).build();
