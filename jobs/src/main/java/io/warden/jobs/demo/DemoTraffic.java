@@ -17,9 +17,9 @@ import java.util.Random;
 /**
  * Benign inference traffic for {@link DemoModel} with known truth: most requests are typical inputs
  * of one class; a share are ambiguous inputs on every decision boundary at once (what the
- * confidence detector should flag); and a few are defective (garbage bytes, NaN features, an
- * unknown model, a response that never comes), which must end on the dead-letter topic. Each
- * request is written in one of the three wire formats warden reads (Avro single-object, warden
+ * confidence detector should flag); and a few are defective (garbage bytes, NaN features, a missing
+ * feature, an unknown model, a response that never comes), which must end on the dead-letter topic.
+ * Each request is written in one of the three wire formats warden reads (Avro single-object, warden
  * JSON, Open Inference Protocol v2 JSON), and a response is sometimes sent before its request.
  */
 public final class DemoTraffic {
@@ -29,6 +29,7 @@ public final class DemoTraffic {
         AMBIGUOUS,
         GARBAGE,
         NAN_INPUT,
+        WRONG_SHAPE,
         UNKNOWN_MODEL,
         NO_RESPONSE
     }
@@ -94,6 +95,8 @@ public final class DemoTraffic {
         double[] p = model.predict(x);
         if (truth == Truth.NAN_INPUT) {
             x[random.nextInt(x.length)] = Double.NaN;
+        } else if (truth == Truth.WRONG_SHAPE) {
+            x = java.util.Arrays.copyOf(x, x.length - 1);
         }
         String modelName = truth == Truth.UNKNOWN_MODEL ? "no-such-model" : DemoModel.NAME;
         InferenceRequest request =
@@ -144,7 +147,11 @@ public final class DemoTraffic {
         double u = random.nextDouble();
         if (u < mix.defectRate()) {
             Truth[] defects = {
-                Truth.GARBAGE, Truth.NAN_INPUT, Truth.UNKNOWN_MODEL, Truth.NO_RESPONSE
+                Truth.GARBAGE,
+                Truth.NAN_INPUT,
+                Truth.WRONG_SHAPE,
+                Truth.UNKNOWN_MODEL,
+                Truth.NO_RESPONSE
             };
             return defects[random.nextInt(defects.length)];
         }

@@ -189,7 +189,7 @@ class MonitorJobITCase {
                                         p.requestId()));
                     }
                 }
-                case NAN_INPUT ->
+                case NAN_INPUT, WRONG_SHAPE ->
                         expectedDead.put(
                                 p.requestId(),
                                 List.of(DeadLetterReason.INVALID, DeadLetterReason.ORPHAN));
@@ -257,7 +257,12 @@ class MonitorJobITCase {
                                         .isEqualTo(config.topics().requests()));
         assertThat(dead)
                 .filteredOn(d -> d.getReasonCode() == DeadLetterReason.INVALID)
-                .allSatisfy(d -> assertThat(d.getReason()).contains("NaN or infinite"));
+                .allSatisfy(
+                        d ->
+                                assertThat(d.getReason())
+                                        .containsAnyOf(
+                                                "NaN or infinite",
+                                                "does not fit the configured [8]"));
         // The counts add up: every input record joined (two per score) or dead-lettered.
         assertThat(2L * scores.size() + dead.size()).isEqualTo(produced);
         // The detector does what it promises on this traffic: most ambiguous inputs caught.
