@@ -5,9 +5,6 @@ import io.warden.jobs.monitor.Ingested.Kind;
 import io.warden.jobs.monitor.TrafficValidator.Rejection;
 import io.warden.schemas.DeadLetter;
 import io.warden.schemas.DeadLetterReason;
-import io.warden.schemas.InferenceEvent;
-import io.warden.schemas.InferenceRequest;
-import io.warden.schemas.InferenceResponse;
 import io.warden.schemas.SourceRef;
 import io.warden.schemas.codec.CodecException;
 import io.warden.schemas.codec.InboundContext;
@@ -111,63 +108,28 @@ public final class IngestDeserializer implements KafkaRecordDeserializationSchem
             throw new IllegalStateException(
                     "no record kind configured for topic " + source.getTopic());
         }
-        switch (kind) {
-            case REQUEST -> {
-                InferenceRequest r = decoder.decodeRequest(value, ctx);
-                Rejection why = validator.checkRequest(r);
-                return why == null
-                        ? Ingested.request(r, source)
-                        : rejected(
-                                record,
-                                source,
-                                why,
-                                r.getModelName(),
-                                r.getRequestId(),
-                                r.getEventTime());
-            }
-            case RESPONSE -> {
-                InferenceResponse r = decoder.decodeResponse(value, ctx);
-                Rejection why = validator.checkResponse(r);
-                return why == null
-                        ? Ingested.response(r, source)
-                        : rejected(
-                                record,
-                                source,
-                                why,
-                                r.getModelName(),
-                                r.getRequestId(),
-                                r.getEventTime());
-            }
-            case EVENT -> {
-                InferenceEvent e = decoder.decodeEvent(value, ctx);
-                Rejection why = validator.checkEvent(e);
-                return why == null
-                        ? Ingested.event(e, source)
-                        : rejected(
-                                record,
-                                source,
-                                why,
-                                e.getModelName(),
-                                e.getRequestId(),
-                                e.getEventTime());
-            }
-            default ->
-                    throw new IllegalStateException(
-                            "topic "
-                                    + source.getTopic()
-                                    + " carries "
-                                    + kind
-                                    + ", which the monitor job does not read yet");
-        }
+        Ingested decoded =
+                switch (kind) {
+                    case REQUEST -> Ingested.request(decoder.decodeRequest(value, ctx), source);
+                    case RESPONSE -> Ingested.response(decoder.decodeResponse(value, ctx), source);
+                    case EVENT -> Ingested.event(decoder.decodeEvent(value, ctx), source);
+                    default ->
+                            throw new IllegalStateException(
+                                    "topic "
+                                            + source.getTopic()
+                                            + " carries "
+                                            + kind
+                                            + ", which the monitor job does not read yet");
+                };
+        Rejection why = validator.check(decoded);
+        return why == null ? decoded : rejected(record, source, why, decoded);
     }
 
     private static Ingested rejected(
             ConsumerRecord<byte[], byte[]> record,
             SourceRef source,
             Rejection why,
-            String model,
-            String requestId,
-            Instant eventTime) {
+            Ingested decoded) {
         return Ingested.rejected(
                 DeadLetter.newBuilder()
                         .setSource(source)
@@ -176,9 +138,9 @@ public final class IngestDeserializer implements KafkaRecordDeserializationSchem
                         .setReasonCode(why.code())
                         .setReason(why.reason())
                         .setStage("validate")
-                        .setModelName(model)
-                        .setRequestId(requestId)
-                        .setEventTime(eventTime)
+                        .setModelName(decoded.modelName())
+                        .setRequestId(decoded.requestId())
+                        .setEventTime(Instant.ofEpochMilli(decoded.eventTime))
                         .build());
     }
 

@@ -84,6 +84,17 @@ public class Ingested {
         };
     }
 
+    /** The model name of a decoded record; null for rejected ones. */
+    public String modelName() {
+        return switch (kind) {
+            case REQUEST -> request.getModelName();
+            case RESPONSE -> response.getModelName();
+            case EVENT -> event.getModelName();
+            case FEEDBACK -> feedback.getModelName();
+            case REJECTED -> null;
+        };
+    }
+
     @Override
     public String toString() {
         return "Ingested[" + kind + " " + requestId() + " @" + eventTime + " from " + source + "]";

@@ -12,6 +12,7 @@ import io.warden.schemas.TensorDatatype;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * Checks decoded traffic against the configured models before any detector sees it: a known model,
@@ -35,59 +36,70 @@ public final class TrafficValidator implements Serializable {
     /** Why a record was rejected. */
     public record Rejection(DeadLetterReason code, String reason) {}
 
+    /** The rejection of a decoded record, or null when it is valid. */
+    public Rejection check(Ingested in) {
+        return switch (in.kind) {
+            case REQUEST -> checkRequest(in.request);
+            case RESPONSE -> checkResponse(in.response);
+            case EVENT -> checkEvent(in.event);
+            case FEEDBACK, REJECTED ->
+                    throw new IllegalArgumentException("cannot validate " + in.kind + " records");
+        };
+    }
+
     /** The rejection of a request, or null when it is valid. */
     public Rejection checkRequest(InferenceRequest r) {
-        Rejection id = checkId(r.getRequestId());
-        if (id != null) {
-            return id;
-        }
-        ModelSpec spec = config.model(r.getModelName(), r.getModelVersion()).orElse(null);
-        if (spec == null) {
-            return unknownModel(r.getModelName(), r.getModelVersion());
-        }
-        return checkFeatures(spec, r.getInputs()).rejection();
+        return check(
+                r.getRequestId(),
+                r.getModelName(),
+                r.getModelVersion(),
+                spec -> checkFeatures(spec, r.getInputs()).rejection());
     }
 
     /** The rejection of a response, or null when it is valid. */
     public Rejection checkResponse(InferenceResponse r) {
-        Rejection id = checkId(r.getRequestId());
-        if (id != null) {
-            return id;
-        }
-        ModelSpec spec = config.model(r.getModelName(), r.getModelVersion()).orElse(null);
-        if (spec == null) {
-            return unknownModel(r.getModelName(), r.getModelVersion());
-        }
-        return checkOutputs(spec, r.getOutputs()).rejection();
+        return check(
+                r.getRequestId(),
+                r.getModelName(),
+                r.getModelVersion(),
+                spec -> checkOutputs(spec, r.getOutputs()).rejection());
     }
 
     /** The rejection of a combined event (also what a join produced), or null when it is valid. */
     public Rejection checkEvent(InferenceEvent e) {
-        Rejection id = checkId(e.getRequestId());
-        if (id != null) {
-            return id;
+        return check(
+                e.getRequestId(),
+                e.getModelName(),
+                e.getModelVersion(),
+                spec -> {
+                    TensorCheck in = checkFeatures(spec, e.getInputs());
+                    if (in.rejection() != null) {
+                        return in.rejection();
+                    }
+                    TensorCheck out = checkOutputs(spec, e.getOutputs());
+                    if (out.rejection() != null) {
+                        return out.rejection();
+                    }
+                    if (in.rows() != out.rows()) {
+                        return invalid(
+                                "the request has "
+                                        + in.rows()
+                                        + " rows of features but the response has "
+                                        + out.rows()
+                                        + " rows of outputs");
+                    }
+                    return null;
+                });
+    }
+
+    /** The checks every record gets (an id, a configured model), then the model's own rules. */
+    private Rejection check(
+            String requestId, String model, String version, Function<ModelSpec, Rejection> rules) {
+        if (requestId == null || requestId.isBlank()) {
+            return invalid("request_id is empty");
         }
-        ModelSpec spec = config.model(e.getModelName(), e.getModelVersion()).orElse(null);
-        if (spec == null) {
-            return unknownModel(e.getModelName(), e.getModelVersion());
-        }
-        TensorCheck in = checkFeatures(spec, e.getInputs());
-        if (in.rejection() != null) {
-            return in.rejection();
-        }
-        TensorCheck out = checkOutputs(spec, e.getOutputs());
-        if (out.rejection() != null) {
-            return out.rejection();
-        }
-        if (in.rows() != out.rows()) {
-            return invalid(
-                    "the request has "
-                            + in.rows()
-                            + " rows of features but the response has "
-                            + out.rows()
-                            + " rows of outputs");
-        }
-        return null;
+        ModelSpec spec = config.model(model, version).orElse(null);
+        return spec == null ? unknownModel(model, version) : rules.apply(spec);
     }
 
     /** The outcome of checking one tensor: its number of rows, or why it is rejected. */
@@ -95,10 +107,6 @@ public final class TrafficValidator implements Serializable {
         static TensorCheck rejected(String reason) {
             return new TensorCheck(0, invalid(reason));
         }
-    }
-
-    private static Rejection checkId(String id) {
-        return id == null || id.isBlank() ? invalid("request_id is empty") : null;
     }
 
     private Rejection unknownModel(String name, String version) {
