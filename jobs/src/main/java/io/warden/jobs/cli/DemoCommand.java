@@ -3,7 +3,9 @@ package io.warden.jobs.cli;
 import io.warden.jobs.demo.Demo;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code warden demo}. */
 @Command(
@@ -17,6 +19,8 @@ import picocli.CommandLine.Option;
             "Exit code 0 when every input record was accounted for."
         })
 final class DemoCommand implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
     @Option(
             names = "--requests",
             defaultValue = "6000",
@@ -51,8 +55,9 @@ final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (requests < 1 || rate <= 0 || parallelism < 1) {
-            System.err.println(
-                    "warden demo: --requests, --rate and --parallelism must be positive");
+            spec.commandLine()
+                    .getErr()
+                    .println("warden demo: --requests, --rate and --parallelism must be positive");
             return WardenCli.EXIT_USAGE;
         }
         Demo.Summary s =

@@ -11,7 +11,8 @@ import picocli.CommandLine.Option;
 
 /**
  * How a command reaches Kafka: the connection (and security properties) of a warden.yaml, or a
- * bootstrap address with extra client properties.
+ * bootstrap address with extra client properties; and the topic names, the config's or the
+ * defaults, that topic roles ({@code alerts}, {@code requests}, ...) stand for.
  */
 final class KafkaOptions {
     @Option(
@@ -26,7 +27,9 @@ final class KafkaOptions {
 
     @Option(
             names = {"-X", "--property"},
-            description = "Extra Kafka client property, key=value (repeatable).")
+            description =
+                    "Kafka client property, key=value (repeatable); overrides the config's"
+                            + " kafka.properties and the command's own settings.")
     Map<String, String> properties = new LinkedHashMap<>();
 
     private WardenConfig loaded;
@@ -45,9 +48,23 @@ final class KafkaOptions {
         return c == null ? TopicSettings.defaults() : c.topics();
     }
 
-    /** Client properties incl. bootstrap.servers. */
+    /** Client properties incl. bootstrap.servers; see {@link #clientProperties(Map)}. */
     Map<String, Object> clientProperties() {
-        Map<String, Object> props = new HashMap<>();
+        return clientProperties(Map.of());
+    }
+
+    /**
+     * Client properties incl. {@code bootstrap.servers}, later sources overriding earlier ones: the
+     * command's own defaults, the config's {@code kafka.properties} and {@code
+     * kafka.bootstrap-servers}, {@code -X key=value}, and {@code --bootstrap-servers}. Without any
+     * of them the bootstrap address is {@code localhost:9092}.
+     *
+     * @param commandDefaults what the command sets unless the user says otherwise (e.g. a
+     *     consumer's {@code isolation.level})
+     * @return a new mutable map
+     */
+    Map<String, Object> clientProperties(Map<String, ?> commandDefaults) {
+        Map<String, Object> props = new HashMap<>(commandDefaults);
         WardenConfig c = config();
         if (c != null) {
             c.kafka().clientProperties().forEach((k, v) -> props.put((String) k, v));
@@ -56,9 +73,7 @@ final class KafkaOptions {
         if (bootstrapServers != null) {
             props.put("bootstrap.servers", bootstrapServers);
         }
-        if (!props.containsKey("bootstrap.servers")) {
-            props.put("bootstrap.servers", "localhost:9092");
-        }
+        props.putIfAbsent("bootstrap.servers", "localhost:9092");
         return props;
     }
 

@@ -4,13 +4,16 @@ import io.warden.jobs.config.ConfigLoader;
 import io.warden.jobs.config.WardenConfig;
 import io.warden.jobs.monitor.MonitorJob;
 import io.warden.jobs.monitor.MonitorJobMain;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code warden run}. */
 @Command(
@@ -23,6 +26,8 @@ import picocli.CommandLine.Option;
             "To run on a Flink cluster instead, submit the job jar: see --print-submit."
         })
 final class RunCommand implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
     @Option(
             names = {"-c", "--config"},
             required = true,
@@ -52,16 +57,18 @@ final class RunCommand implements Callable<Integer> {
         if (parallelism != null) {
             c = c.withJob(c.job().withParallelism(parallelism));
         }
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
         if (printSubmit) {
-            System.out.println(
+            out.println(
                     "# Flink's own classes are provided by the cluster; the job jar carries the rest:");
-            System.out.println(
+            out.println(
                     "flink run -d -c "
                             + MonitorJobMain.class.getName()
                             + " jobs/target/warden-jobs-<version>-flink-job.jar --config "
                             + config.toAbsolutePath());
-            System.out.println(
-                    "# The config and the files it names are read where `flink run` runs.");
+            out.println("# The config and the files it names are read where `flink run` runs.");
+            out.flush();
             return 0;
         }
         Configuration conf = new Configuration();
@@ -73,7 +80,7 @@ final class RunCommand implements Callable<Integer> {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(p, conf);
         MonitorJob.configure(env, c);
         MonitorJob.build(c, MonitorJob.kafkaInput(env, c, bounded), MonitorJob.kafkaOutputs(c));
-        System.err.println(
+        err.println(
                 "warden run: monitor job '"
                         + c.job().name()
                         + "' on a local MiniCluster (parallelism "
@@ -81,6 +88,7 @@ final class RunCommand implements Callable<Integer> {
                         + ") against "
                         + c.kafka().bootstrapServers()
                         + (bounded ? " (bounded)" : "; Ctrl-C stops it"));
+        err.flush();
         env.execute(c.job().name());
         return 0;
     }

@@ -8,21 +8,28 @@ import io.warden.schemas.ScoreRecord;
 import io.warden.schemas.codec.AvroCodec;
 import io.warden.schemas.codec.CodecException;
 import io.warden.schemas.codec.JsonCodec;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
-import java.util.UUID;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /** {@code warden tail}. */
 @Command(
@@ -30,10 +37,20 @@ import picocli.CommandLine.Parameters;
         mixinStandardHelpOptions = true,
         description = {
             "Prints alerts, decisions, drift reports, scores and dead letters from topics as they"
-                    + " arrive, one line each (or JSON with --json). Reads committed records only and"
-                    + " commits no offsets."
+                    + " arrive, one line each (or JSON with --json). Reads committed records only"
+                    + " (unless -X isolation.level=read_uncommitted), joins no consumer group and"
+                    + " commits no offsets.",
+            "A value that is not a warden Avro record gets a marker line naming its"
+                    + " topic/partition@offset (with --json, on stderr, so stdout stays JSON).",
+            "Exit codes: 0 done (--max or --idle-timeout reached), 1 a topic does not exist or"
+                    + " Kafka failed, 2 wrong usage, 3 a broken config."
         })
 final class TailCommand implements Callable<Integer> {
+    private static final Duration POLL = Duration.ofMillis(250);
+    private static final Duration METADATA_TIMEOUT = Duration.ofSeconds(30);
+
+    @Spec CommandSpec spec;
+
     @Mixin KafkaOptions kafka;
 
     @Parameters(
@@ -55,7 +72,9 @@ final class TailCommand implements Callable<Integer> {
 
     @Option(
             names = "--idle-timeout",
-            description = "Stop after this many seconds without a record.")
+            description =
+                    "Stop after this many seconds without a record (counted from when reading"
+                            + " starts).")
     Long idleTimeoutSeconds;
 
     @Option(
@@ -65,61 +84,96 @@ final class TailCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        List<String> names = new ArrayList<>();
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        if ((max != null && max < 0) || (idleTimeoutSeconds != null && idleTimeoutSeconds < 0)) {
+            err.println("warden tail: --max and --idle-timeout must not be negative");
+            return WardenCli.EXIT_USAGE;
+        }
+        Set<String> names = new LinkedHashSet<>();
         topics.forEach(t -> names.add(kafka.topic(t)));
-        Map<String, Object> props = kafka.clientProperties();
-        props.put("group.id", "warden-tail-" + UUID.randomUUID());
-        props.put("auto.offset.reset", fromBeginning ? "earliest" : "latest");
+        Map<String, Object> defaults = new HashMap<>();
+        defaults.put("isolation.level", "read_committed");
+        defaults.put("allow.auto.create.topics", "false");
+        Map<String, Object> props = kafka.clientProperties(defaults);
+        // No consumer group: tail assigns itself every partition, so it starts reading at once (no
+        // group join), commits nothing and leaves no group behind.
+        props.remove("group.id");
         props.put("enable.auto.commit", "false");
-        props.put("isolation.level", "read_committed");
         long seen = 0;
-        long lastRecord = System.nanoTime();
-        PrintStream out = System.out;
         try (KafkaConsumer<byte[], byte[]> consumer =
                 new KafkaConsumer<>(
                         props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            consumer.subscribe(names);
+            List<TopicPartition> partitions = new ArrayList<>();
+            for (String name : names) {
+                List<PartitionInfo> infos = consumer.partitionsFor(name, METADATA_TIMEOUT);
+                if (infos == null || infos.isEmpty()) {
+                    err.println(
+                            "warden tail: topic '"
+                                    + name
+                                    + "' does not exist on "
+                                    + props.get("bootstrap.servers"));
+                    return WardenCli.EXIT_FAILURE;
+                }
+                infos.forEach(i -> partitions.add(new TopicPartition(name, i.partition())));
+            }
+            consumer.assign(partitions);
+            if (fromBeginning) {
+                consumer.seekToBeginning(partitions);
+            } else {
+                consumer.seekToEnd(partitions);
+                // Fix the positions now: records produced from here on are the "new" ones.
+                partitions.forEach(consumer::position);
+            }
+            long lastRecord = System.nanoTime();
             while (max == null || seen < max) {
-                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(250))) {
-                    out.println(render(r));
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(POLL)) {
+                    print(r, out, err);
                     lastRecord = System.nanoTime();
                     if (max != null && ++seen >= max) {
                         break;
                     }
                 }
+                out.flush();
                 if (idleTimeoutSeconds != null
                         && System.nanoTime() - lastRecord > idleTimeoutSeconds * 1_000_000_000L) {
                     break;
                 }
             }
         }
+        out.flush();
         return 0;
     }
 
-    String render(ConsumerRecord<byte[], byte[]> r) {
+    /**
+     * Prints one record. A value that is not a warden record gets a marker line naming where it is:
+     * on the output, or with {@code --json} on the error stream so the output stays JSON.
+     */
+    void print(ConsumerRecord<byte[], byte[]> r, PrintWriter out, PrintWriter err) {
         SpecificRecord value;
         try {
             value = AvroCodec.standard().decodeAny(r.value());
         } catch (CodecException e) {
-            return r.topic()
-                    + "/"
-                    + r.partition()
-                    + "@"
-                    + r.offset()
-                    + " <not an Avro single-object record: "
-                    + e.getMessage()
-                    + ">";
+            String marker =
+                    r.topic()
+                            + "/"
+                            + r.partition()
+                            + "@"
+                            + r.offset()
+                            + " <not a warden Avro record: "
+                            + e.getMessage()
+                            + ">";
+            (json ? err : out).println(marker);
+            return;
         }
-        if (json) {
-            return JsonCodec.standard().toJson(value);
-        }
-        return oneLine(value);
+        out.println(json ? JsonCodec.standard().toJson(value) : oneLine(value));
     }
 
     /** A short human line per record kind. */
     static String oneLine(SpecificRecord value) {
         if (value instanceof Alert a) {
             return String.format(
+                    Locale.ROOT,
                     "%s ALERT %-8s %-20s %s %s:%s  %s",
                     a.getEventTime(),
                     a.getSeverity(),
@@ -139,6 +193,7 @@ final class TailCommand implements Callable<Integer> {
                                     + "@"
                                     + d.getSource().getOffset();
             return String.format(
+                    Locale.ROOT,
                     "DEAD-LETTER %-13s %s %s  %s",
                     d.getReasonCode(),
                     where,
@@ -147,6 +202,7 @@ final class TailCommand implements Callable<Integer> {
         }
         if (value instanceof QuarantineDecision q) {
             return String.format(
+                    Locale.ROOT,
                     "%s DECISION %s %s:%s  %s",
                     q.getEventTime(),
                     q.getAction(),
@@ -156,6 +212,7 @@ final class TailCommand implements Callable<Integer> {
         }
         if (value instanceof DriftReport d) {
             return String.format(
+                    Locale.ROOT,
                     "DRIFT %s [%s, %s) n=%d drifted=%s",
                     d.getModelName(),
                     d.getWindow().getStart(),
@@ -165,6 +222,7 @@ final class TailCommand implements Callable<Integer> {
         }
         if (value instanceof ScoreRecord s) {
             return String.format(
+                    Locale.ROOT,
                     "%s SCORE %s %s predicted=%s flagged=%s",
                     s.getEventTime(),
                     s.getModelName(),

@@ -29,7 +29,7 @@ public final class WardenCli implements Runnable {
 
     @Override
     public void run() {
-        spec.commandLine().usage(System.out);
+        spec.commandLine().usage(spec.commandLine().getOut());
     }
 
     public static void main(String[] args) {
@@ -39,8 +39,14 @@ public final class WardenCli implements Runnable {
     /** The configured command line (tests run it in-process). */
     public static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new WardenCli());
+        // picocli consults this mapper for usage errors too: they must keep their exit code 2.
         cli.setExitCodeExceptionMapper(
-                e -> e instanceof ConfigException ? EXIT_CONFIG : EXIT_FAILURE);
+                e -> {
+                    if (e instanceof CommandLine.ParameterException) {
+                        return EXIT_USAGE;
+                    }
+                    return e instanceof ConfigException ? EXIT_CONFIG : EXIT_FAILURE;
+                });
         cli.setExecutionExceptionHandler(
                 (e, commandLine, parseResult) -> {
                     if (e instanceof ConfigException) {

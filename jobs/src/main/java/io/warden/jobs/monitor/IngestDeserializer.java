@@ -102,7 +102,9 @@ public final class IngestDeserializer implements KafkaRecordDeserializationSchem
             Kind kind, ConsumerRecord<byte[], byte[]> record, SourceRef source, Long kafkaTime)
             throws CodecException {
         byte[] value = record.value();
-        long fallbackTime = kafkaTime == null ? 0L : kafkaTime;
+        // Without a Kafka timestamp there is no fallback: a payload without its own event time is
+        // then rejected rather than placed at epoch 0.
+        long fallbackTime = kafkaTime == null ? InboundContext.NO_TIMESTAMP : kafkaTime;
         InboundContext ctx = new InboundContext(format, defaultModel, null, fallbackTime);
         if (kind == null) {
             throw new IllegalStateException(
