@@ -51,6 +51,12 @@ final class RunCommand implements Callable<Integer> {
             description = "Print how to submit this config to a Flink cluster, and exit.")
     boolean printSubmit;
 
+    /** This build's version (from the jar manifest), or a placeholder when run from classes. */
+    private static String version() {
+        String v = RunCommand.class.getPackage().getImplementationVersion();
+        return v == null ? "<version>" : v;
+    }
+
     @Override
     public Integer call() throws Exception {
         WardenConfig c = ConfigLoader.load(config);
@@ -65,7 +71,9 @@ final class RunCommand implements Callable<Integer> {
             out.println(
                     "flink run -d -c "
                             + MonitorJobMain.class.getName()
-                            + " jobs/target/warden-jobs-<version>-flink-job.jar --config "
+                            + " jobs/target/warden-jobs-"
+                            + version()
+                            + "-flink-job.jar --config "
                             + config.toAbsolutePath());
             out.println("# The config and the files it names are read where `flink run` runs.");
             out.flush();

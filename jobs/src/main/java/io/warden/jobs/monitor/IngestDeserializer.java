@@ -76,6 +76,21 @@ public final class IngestDeserializer implements KafkaRecordDeserializationSchem
                         kafkaTime == null ? null : Instant.ofEpochMilli(kafkaTime));
         Kind kind = kindByTopic.get(record.topic());
         Ingested result;
+        if (kind == null) {
+            result =
+                    reject(
+                            record,
+                            source,
+                            DeadLetterReason.UNKNOWN,
+                            "topic "
+                                    + record.topic()
+                                    + " is not one of the input topics "
+                                    + kindByTopic.keySet(),
+                            "decode");
+            count(rejected);
+            out.collect(result);
+            return;
+        }
         try {
             result = decodeAndValidate(kind, record, source, kafkaTime);
         } catch (CodecException e) {
@@ -106,10 +121,6 @@ public final class IngestDeserializer implements KafkaRecordDeserializationSchem
         // then rejected rather than placed at epoch 0.
         long fallbackTime = kafkaTime == null ? InboundContext.NO_TIMESTAMP : kafkaTime;
         InboundContext ctx = new InboundContext(format, defaultModel, null, fallbackTime);
-        if (kind == null) {
-            throw new IllegalStateException(
-                    "no record kind configured for topic " + source.getTopic());
-        }
         Ingested decoded =
                 switch (kind) {
                     case REQUEST -> Ingested.request(decoder.decodeRequest(value, ctx), source);
