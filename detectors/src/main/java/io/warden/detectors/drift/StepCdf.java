@@ -24,12 +24,20 @@ final class StepCdf {
     /** Inclusive cumulative weights, non-decreasing, last = total; null for unit weights. */
     private final long[] cumulativeWeights;
 
+    /** The CDF at values[i]: cumulative weight / total, precomputed so the walks do not divide. */
+    private final double[] cdf;
+
     private final long total;
 
     private StepCdf(double[] values, long[] cumulativeWeights, long total) {
         this.values = values;
         this.cumulativeWeights = cumulativeWeights;
         this.total = total;
+        this.cdf = new double[values.length];
+        double n = total;
+        for (int i = 0; i < values.length; i++) {
+            cdf[i] = cumulativeWeight(i) / n;
+        }
     }
 
     /**
@@ -90,7 +98,7 @@ final class StepCdf {
         return Double.isFinite(values[0]) && Double.isFinite(values[values.length - 1]);
     }
 
-    /** Population mean and standard deviation (ddof = 0) of the represented distribution. */
+    /** Population standard deviation (ddof = 0) of the represented distribution. */
     double standardDeviation() {
         double n = total;
         double mean = 0.0;
@@ -117,10 +125,10 @@ final class StepCdf {
      * are right-continuous steps, so the supremum is attained at one of them).
      */
     static double maxCdfDistance(StepCdf a, StepCdf b) {
-        double na = a.total;
-        double nb = b.total;
         double[] va = a.values;
         double[] vb = b.values;
+        double[] ca = a.cdf;
+        double[] cb = b.cdf;
         int i = 0;
         int j = 0;
         double d = 0.0;
@@ -132,8 +140,8 @@ final class StepCdf {
             while (j < vb.length && vb[j] <= x) {
                 j++;
             }
-            double fa = i == 0 ? 0.0 : a.cumulativeWeight(i - 1) / na;
-            double fb = j == 0 ? 0.0 : b.cumulativeWeight(j - 1) / nb;
+            double fa = i == 0 ? 0.0 : ca[i - 1];
+            double fb = j == 0 ? 0.0 : cb[j - 1];
             d = Math.max(d, Math.abs(fa - fb));
         }
         // Once one side is exhausted its CDF is 1 and the other's only grows towards 1.
@@ -145,10 +153,10 @@ final class StepCdf {
      * represented distributions. Both must be finite.
      */
     static double cdfAreaDistance(StepCdf a, StepCdf b) {
-        double na = a.total;
-        double nb = b.total;
         double[] va = a.values;
         double[] vb = b.values;
+        double[] ca = a.cdf;
+        double[] cb = b.cdf;
         int i = 0;
         int j = 0;
         double area = 0.0;
@@ -167,8 +175,8 @@ final class StepCdf {
                     Math.min(
                             i < va.length ? va[i] : Double.POSITIVE_INFINITY,
                             j < vb.length ? vb[j] : Double.POSITIVE_INFINITY);
-            double fa = i == 0 ? 0.0 : a.cumulativeWeight(i - 1) / na;
-            double fb = j == 0 ? 0.0 : b.cumulativeWeight(j - 1) / nb;
+            double fa = i == 0 ? 0.0 : ca[i - 1];
+            double fb = j == 0 ? 0.0 : cb[j - 1];
             area += Math.abs(fa - fb) * (next - x);
             x = next;
         }
