@@ -15,7 +15,16 @@
  *   <li>{@link io.warden.detectors.drift.Bins}: equal-frequency bin edges and bin proportions.
  * </ul>
  *
- * Each class cites its source and states its defaults, thresholds and, for sketches, its error.
+ * The call a streaming job makes per feature and window is {@link
+ * io.warden.detectors.drift.UnivariateDrift}: a window sketch against a {@link
+ * io.warden.detectors.drift.NumericReference}, or window counts against a {@link
+ * io.warden.detectors.drift.CategoricalReference}, judged against {@link
+ * io.warden.detectors.drift.DriftThresholds}; its {@link
+ * io.warden.detectors.drift.UnivariateDriftResult} holds one {@link
+ * io.warden.detectors.drift.DriftStatistic} per statistic, shaped like the {@code DriftStatistic}
+ * record of the {@code DriftReport} contract.
+ *
+ * <p>Each class cites its source and states its defaults, thresholds and, for sketches, its error.
  * Every statistic is tested against SciPy/NumPy/statsmodels values (a committed fixture with the
  * script that made it) and its sketch form against the exact form on the same data.
  */
