@@ -43,7 +43,7 @@ import org.apache.datasketches.kll.KllDoublesSketch;
  * <p><b>Cost.</b> Per numeric feature: building the window sketch's sorted view (once per sketch),
  * one PMF query at the bin edges, and two linear merge walks over the reference's and window's
  * retained items (about 600 each at k = 200), with a few kilobytes of short-lived arrays: tens of
- * microseconds (about 30&ndash;45 &micro;s measured on a loaded 2-core machine, see the test
+ * microseconds (30&ndash;65 &micro;s measured on a heavily loaded 2-core machine, see the test
  * printout), so 64 features take a few milliseconds per window. Per categorical feature: O(k).
  *
  * <p><b>Sketch error.</b> At k = 200 the window and reference sketches add noise of their own:
