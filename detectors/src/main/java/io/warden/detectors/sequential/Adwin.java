@@ -37,6 +37,11 @@ import java.util.OptionalLong;
  * part by L &minus; 1 values, which makes short parts a little more conservative. Only splits where
  * both parts hold at least L values are tested.
  *
+ * <p><b>Units.</b> The guarantee of the paper is for values in [0, 1], and the bound is not
+ * scale-free: its second term, (2/3)(1/m)d, is in those units. Feed ADWIN signals that live in [0,
+ * 1] (error indicators, probabilities, confidences) or rescale others into it; a signal of range
+ * 0.2 sees that term five times larger relative to its shifts and detects later.
+ *
  * <p><b>Exponential histogram.</b> The window is not stored: ADWIN2 keeps buckets, each with the
  * sum and the sum of squared deviations of 2<sup>r</sup> consecutive values, at most M ({@code
  * maxBuckets}) per size ("row" r). When a row would hold M + 1 buckets, its two oldest merge into
@@ -65,10 +70,11 @@ import java.util.OptionalLong;
  * <p><b>State and memory.</b> Every row but the oldest holds between M &minus; 1 and M buckets once
  * the stream is long, so a window of |W| values needs at most R = &lfloor;log<sub>2</sub>((|W| + M
  * &minus; 1) / M)&rfloor; + 1 rows and M&middot;R buckets of two doubles: O(M log(|W|/M)) memory. A
- * window of a million values with M = 5 holds at most 90 buckets, a {@link State} of at most 18 row
- * counts and 2 &times; 90 doubles (1.5 kB of numbers; about 2 kB with Java serialization's
- * headers). The window grows without bound on a stationary stream, but its state only
- * logarithmically: a billion values need at most 28 rows.
+ * window of a million values with M = 5 holds at most 90 buckets (76 in a measured run), a {@link
+ * State} of at most 18 row counts and 2 &times; 90 doubles: 1.5 kB of numbers; that run's state
+ * took 1,554 bytes with Java serialization, the whole detector 1,762. The window grows without
+ * bound on a stationary stream, but its state only logarithmically: a billion values need at most
+ * 28 rows.
  *
  * <p><b>After a change</b> the detector keeps the newer part of the window, as the paper does, and
  * goes on; {@link #changePoint()} is then the index of the oldest value still in the window and
