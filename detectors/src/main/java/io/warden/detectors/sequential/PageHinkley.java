@@ -49,7 +49,9 @@ import java.util.OptionalLong;
  *       approximation puts the mean run to a false alarm, per direction, at (e<sup>a</sup> &minus;
  *       1 &minus; a) &sigma;&sup2; / (2&delta;&sup2;) values with a = 2&delta;&lambda; /
  *       &sigma;&sup2;. The defaults suit signals of small spread such as error rates or confidences
- *       in [0, 1]: scale &delta; and &lambda; with the signal.
+ *       in [0, 1] (on a confidence of spread 0.1 they raised no alarm in 10<sup>7</sup> stationary
+ *       values); scale &delta; and &lambda; with the signal: on unit-variance noise the defaults
+ *       alarm about once per 1,600 values.
  *   <li>{@code alpha} &alpha; in (0, 1], default 1 &minus; 10<sup>&minus;4</sup> ({@value
  *       #DEFAULT_ALPHA}): the fading factor of the cumulative sums. It bounds their memory to about
  *       1/(1 &minus; &alpha;) values (10,000 by default), so a very old excursion of the sum no
