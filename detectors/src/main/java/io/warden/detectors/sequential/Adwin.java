@@ -117,7 +117,7 @@ public final class Adwin implements ChangeDetector {
     /**
      * Largest accepted {@code maxBuckets}: keeps a row's arrays small and their indices in range.
      */
-    public static final int MAX_MAX_BUCKETS = 1 << 16;
+    public static final int MAX_BUCKETS_LIMIT = 1 << 16;
 
     /** Rows needed for any window a {@code long} can count. */
     private static final int MAX_ROWS = 63;
@@ -200,10 +200,10 @@ public final class Adwin implements ChangeDetector {
         if (clock < 1) {
             throw new IllegalArgumentException("clock must be at least 1, but is " + clock);
         }
-        if (maxBuckets < 2 || maxBuckets > MAX_MAX_BUCKETS) {
+        if (maxBuckets < 2 || maxBuckets > MAX_BUCKETS_LIMIT) {
             throw new IllegalArgumentException(
                     "maxBuckets must be in [2, "
-                            + MAX_MAX_BUCKETS
+                            + MAX_BUCKETS_LIMIT
                             + "] (a row merges its two oldest buckets when it holds maxBuckets"
                             + " + 1), but is "
                             + maxBuckets);

@@ -464,7 +464,7 @@ class AdwinTest {
         assertThatThrownBy(() -> Adwin.builder().clock(0).build())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("clock must be at least 1, but is 0");
-        for (int maxBuckets : new int[] {1, 0, Adwin.MAX_MAX_BUCKETS + 1}) {
+        for (int maxBuckets : new int[] {1, 0, Adwin.MAX_BUCKETS_LIMIT + 1}) {
             assertThatThrownBy(() -> Adwin.builder().maxBuckets(maxBuckets).build())
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageStartingWith("maxBuckets must be in [2, ");
