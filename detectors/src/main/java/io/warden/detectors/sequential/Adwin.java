@@ -30,12 +30,14 @@ import java.util.OptionalLong;
  * </pre>
  *
  * where &sigma;&sup2;<sub>W</sub> is the population variance of the whole window, d =
- * ln(2/&delta;') with &delta;' = &delta; / ln|W| (the paper's correction for ADWIN2 testing
- * O(log|W|) splits rather than all |W|), and L is {@code minWindowLength}. This is exactly the
- * variant of MOA's and River's ADWIN (River {@code river/drift/adwin_c.pyx}, 0.2x): the paper's
- * harmonic mean m uses 1/n<sub>0</sub> + 1/n<sub>1</sub>; the common implementations shrink each
- * part by L &minus; 1 values, which makes short parts a little more conservative. Only splits where
- * both parts hold at least L values are tested.
+ * ln(2/&delta;') with &delta;' = &delta; / ln|W| (a union bound over the O(log|W|) splits ADWIN2
+ * tests, where the paper's ADWIN uses &delta; / |W| for all |W| splits), and L is {@code
+ * minWindowLength}. The paper's 1/m is 1/n<sub>0</sub> + 1/n<sub>1</sub>; MOA and River shrink each
+ * part by L &minus; 1 values, which makes short parts a little more conservative, and so does this
+ * class. Only splits where both parts hold at least L values are tested. This is exactly the
+ * variant of River's ADWIN ({@code river/drift/adwin_c.pyx} on its main branch; detection indices
+ * agree, see the tests); MOA's ADWIN uses the same bound but tests only parts of more than L + 1
+ * values.
  *
  * <p><b>Units.</b> The guarantee of the paper is for values in [0, 1], and the bound is not
  * scale-free: its second term, (2/3)(1/m)d, is in those units. Feed ADWIN signals that live in [0,

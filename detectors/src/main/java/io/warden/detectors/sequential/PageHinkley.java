@@ -30,9 +30,9 @@ import java.util.OptionalLong;
  * &minus; m'<sub>T</sub> &gt; &lambda;. With &alpha; = 1 this is Page's CUSUM against the running
  * mean; &alpha; &lt; 1 fades old deviations out of the cumulative sums (not out of the mean, which
  * is the plain mean since the restart), as in MOA's {@code PageHinkleyDM} and River's {@code
- * PageHinkley}. The variant here is River's (0.2x, {@code river/drift/page_hinkley.py}): both sums,
- * the strict comparison with &lambda;, no detection before {@code minInstances} values, and a
- * restart at the update after each detection; detection indices agree with River's.
+ * PageHinkley}. The variant here is River's ({@code river/drift/page_hinkley.py} on its main
+ * branch): both sums, the strict comparison with &lambda;, no detection before {@code minInstances}
+ * values, and a restart at the update after each detection; detection indices agree with River's.
  *
  * <p><b>Parameters</b> (defaults are MOA's and River's):
  *
