@@ -143,6 +143,10 @@ public final class Adwin implements ChangeDetector {
     private double[] bucketVariance;
 
     private long count;
+
+    /** count % clock, kept apart to spare a 64-bit division per update; derived, not state. */
+    private int sinceCheck;
+
     private long width;
     private double total;
 
@@ -231,7 +235,12 @@ public final class Adwin implements ChangeDetector {
         count++;
         insert(value);
         dropped = 0;
-        changeDetected = count % clock == 0 && width > gracePeriod && shrinkWhileCutFound();
+        if (++sinceCheck == clock) {
+            sinceCheck = 0;
+            changeDetected = width > gracePeriod && shrinkWhileCutFound();
+        } else {
+            changeDetected = false;
+        }
         return changeDetected;
     }
 
@@ -259,6 +268,7 @@ public final class Adwin implements ChangeDetector {
         rows = 0;
         Arrays.fill(rowCount, 0);
         count = 0;
+        sinceCheck = 0;
         width = 0;
         total = 0.0;
         variance = 0.0;
@@ -322,6 +332,7 @@ public final class Adwin implements ChangeDetector {
             next += s.rowCounts[r];
         }
         count = s.count;
+        sinceCheck = (int) (s.count % clock);
         width = restoredWidth;
         total = s.total;
         variance = s.variance;
