@@ -82,7 +82,11 @@ import java.util.OptionalLong;
  * goes on; {@link #changePoint()} is then the index of the oldest value still in the window and
  * {@link #dropped()} the number of values dropped. River's {@code ADWIN} wrapper instead discards
  * the whole window at the update after a detection; call {@link #reset()} after each detection to
- * get that behaviour (and River's detection indices).
+ * get that behaviour (and River's detection indices). Keeping the window has a visible consequence:
+ * the first check after a change often drops only part of the old values, and the next checks drop
+ * the rest, each one a detection. On a stream whose mean alternates between 0.8 and 0.6 (spread
+ * 0.1) every 4,096 values, the defaults gave 3.9 detections per change; reset after a detection, or
+ * de-duplicate downstream, for one alarm per change.
  *
  * <p><b>Numerics.</b> Window sums and variances are kept incrementally in the same order of
  * floating-point operations as River, so detections agree with River's to the last value. A window
