@@ -39,6 +39,7 @@ public final class NumericReference implements Serializable {
     private final transient double[] binProportions;
     private final transient double rankErrorBound;
     private final transient int k;
+    private final transient WindowBins windowBins;
 
     private NumericReference(KllDoublesSketch sketch, double[] edges, double givenStd) {
         Sketches.requireNotEmpty(sketch, "reference");
@@ -50,6 +51,7 @@ public final class NumericReference implements Serializable {
         this.binProportions = Bins.proportions(copy, this.edges);
         this.rankErrorBound = Sketches.rankErrorBound(copy);
         this.k = copy.getK();
+        this.windowBins = WindowBins.of(copy, this.edges, WindowBins.DEFAULT_FINE_BINS);
         this.standardDeviationGiven = !Double.isNaN(givenStd);
         if (standardDeviationGiven) {
             Wasserstein.requireStandardDeviation(givenStd);
@@ -121,6 +123,14 @@ public final class NumericReference implements Serializable {
     /** A copy of the reference's proportion in each bin. */
     public double[] binProportions() {
         return binProportions.clone();
+    }
+
+    /**
+     * The fixed fine bins a window of this feature counts its values in, for the deterministic
+     * comparison {@link UnivariateDrift#numeric(NumericReference, long[], double, double)}.
+     */
+    public WindowBins windowBins() {
+        return windowBins;
     }
 
     /** A fresh copy of the reference sketch. */

@@ -130,6 +130,105 @@ public final class UnivariateDrift implements Serializable {
     }
 
     /**
+     * The drift of a numeric feature's window, given as exact counts over the reference's fine bins
+     * ({@link NumericReference#windowBins()}): the deterministic comparison a streaming job makes,
+     * since counts, unlike sketches, do not depend on event order or on coin flips.
+     *
+     * <ul>
+     *   <li>{@code psi} and {@code js_distance}: over the coarse bins, whose window counts are
+     *       exact sums of fine ones;
+     *   <li>{@code ks}: D is the largest distance between the reference CDF (from its sketch) and
+     *       the window CDF at the fine edges; the p-value is the asymptotic one at D minus the
+     *       reference sketch's rank-error bound (conservative on both counts);
+     *   <li>{@code wasserstein_norm}: the area between the two CDFs, by the trapezoid rule between
+     *       the fine edges and, beyond the outermost ones, as the difference of the two
+     *       distributions' mean excesses ({@link WindowBins#lowerExcess}, {@link
+     *       WindowBins#upperExcess}; exact when the CDFs do not cross in a tail), divided by the
+     *       reference's standard deviation. On smooth distributions it agrees with the exact
+     *       distance to within 0.02 of a standard deviation (see the tests).
+     * </ul>
+     *
+     * @param windowCounts one count per fine bin ({@link WindowBins#size()})
+     * @param windowLowerExcess the sum of {@link WindowBins#lowerExcess} over the window's values
+     * @param windowUpperExcess the sum of {@link WindowBins#upperExcess} over the window's values
+     * @throws IllegalArgumentException if the counts do not match the bins, are negative, or are
+     *     all 0
+     */
+    public UnivariateDriftResult numeric(
+            NumericReference reference,
+            long[] windowCounts,
+            double windowLowerExcess,
+            double windowUpperExcess) {
+        Objects.requireNonNull(reference, "reference");
+        Objects.requireNonNull(windowCounts, "windowCounts");
+        WindowBins bins = reference.windowBins();
+        if (windowCounts.length != bins.size()) {
+            throw new IllegalArgumentException(
+                    "one count per fine bin is needed, but there are "
+                            + windowCounts.length
+                            + " counts for "
+                            + bins.size()
+                            + " bins");
+        }
+        long n = Counts.total(windowCounts, "window");
+        if (n == 0) {
+            throw new IllegalArgumentException("window counts must not all be 0");
+        }
+        double[] coarse = new double[reference.binProportionsUnsafe().length];
+        for (int b = 0; b < windowCounts.length; b++) {
+            coarse[bins.coarseBinOf(b)] += windowCounts[b];
+        }
+        for (int c = 0; c < coarse.length; c++) {
+            coarse[c] /= n;
+        }
+        double[] expected = reference.binProportionsUnsafe();
+        double psi = Psi.of(expected, coarse);
+        double js = JensenShannon.distance(expected, coarse);
+
+        double[] edges = bins.edgesUnsafe();
+        double[] refCdf = bins.referenceCdfUnsafe();
+        int inner = refCdf.length;
+        double[] diff = new double[inner];
+        double d = 0;
+        long cumulative = 0;
+        for (int i = 0; i < inner; i++) {
+            cumulative += windowCounts[i];
+            diff[i] = Math.abs(refCdf[i] - (double) cumulative / n);
+            d = Math.max(d, diff[i]);
+        }
+        double area = 0;
+        if (inner > 0) {
+            area += Math.abs(bins.referenceLowerExcess() - windowLowerExcess / n);
+            for (int i = 0; i + 1 < inner; i++) {
+                area += (diff[i] + diff[i + 1]) / 2 * (edges[i + 2] - edges[i + 1]);
+            }
+            area += Math.abs(bins.referenceUpperExcess() - windowUpperExcess / n);
+        }
+        double wNorm = area / Wasserstein.floor(reference.standardDeviation());
+        double ksP =
+                KolmogorovSmirnov.asymptoticPValue(
+                        Math.max(0.0, d - reference.rankErrorBound()), reference.count(), n);
+
+        DriftStatistic psiStat = DriftStatistic.distance(DriftStatistic.PSI, psi, thresholds.psi());
+        DriftStatistic jsStat =
+                DriftStatistic.distance(DriftStatistic.JS_DISTANCE, js, thresholds.jsDistance());
+        DriftStatistic wStat =
+                DriftStatistic.distance(
+                        DriftStatistic.WASSERSTEIN_NORM, wNorm, thresholds.wassersteinNorm());
+        DriftStatistic ksStat =
+                DriftStatistic.test(DriftStatistic.KS, d, ksP, thresholds.ksPValue());
+        return result(
+                UnivariateDriftResult.Kind.NUMERIC,
+                reference.count(),
+                n,
+                List.of(psiStat, jsStat, wStat, ksStat),
+                ksStat,
+                wStat,
+                js,
+                0);
+    }
+
+    /**
      * The drift of a categorical feature's window counts, by category name, against its reference.
      * Categories the reference never saw share one cell (see {@link CategoricalReference}).
      *
