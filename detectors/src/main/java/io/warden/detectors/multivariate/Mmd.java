@@ -216,10 +216,22 @@ public final class Mmd implements Serializable {
         double all = 0.0;
         for (int i = 0; i < total; i++) {
             int start = rowStart[i] - (i + 1); // kernel[start + j] = k(i, j) for j > i
-            double toX = 0.0;
-            for (int j = i + 1; j < total; j++) {
-                toX += inX[j] * kernel[start + j];
+            // Four partial sums: a single one would wait on each addition's latency.
+            double t0 = 0.0;
+            double t1 = 0.0;
+            double t2 = 0.0;
+            double t3 = 0.0;
+            int j = i + 1;
+            for (; j + 3 < total; j += 4) {
+                t0 += inX[j] * kernel[start + j];
+                t1 += inX[j + 1] * kernel[start + j + 1];
+                t2 += inX[j + 2] * kernel[start + j + 2];
+                t3 += inX[j + 3] * kernel[start + j + 3];
             }
+            for (; j < total; j++) {
+                t0 += inX[j] * kernel[start + j];
+            }
+            double toX = (t0 + t1) + (t2 + t3);
             sxx += inX[i] * toX;
             syy += (1.0 - inX[i]) * (rowTotal[i] - toX);
             all += rowTotal[i];
@@ -281,14 +293,28 @@ public final class Mmd implements Serializable {
     }
 
     private static double squaredDistance(double[] a, int i, double[] b, int j, int d) {
-        double sum = 0.0;
         int ai = i * d;
         int bj = j * d;
-        for (int c = 0; c < d; c++) {
-            double diff = a[ai + c] - b[bj + c];
-            sum += diff * diff;
+        double s0 = 0.0;
+        double s1 = 0.0;
+        double s2 = 0.0;
+        double s3 = 0.0;
+        int c = 0;
+        for (; c + 3 < d; c += 4) {
+            double d0 = a[ai + c] - b[bj + c];
+            double d1 = a[ai + c + 1] - b[bj + c + 1];
+            double d2 = a[ai + c + 2] - b[bj + c + 2];
+            double d3 = a[ai + c + 3] - b[bj + c + 3];
+            s0 += d0 * d0;
+            s1 += d1 * d1;
+            s2 += d2 * d2;
+            s3 += d3 * d3;
         }
-        return sum;
+        for (; c < d; c++) {
+            double diff = a[ai + c] - b[bj + c];
+            s0 += diff * diff;
+        }
+        return (s0 + s1) + (s2 + s3);
     }
 
     /**

@@ -36,8 +36,8 @@ import org.apache.commons.math3.linear.RealVector;
  * the eigen-decomposition from Commons Math's {@link EigenDecomposition}: O(d&sup3;) once per fit.
  *
  * <p><b>Cost.</b> {@link #error} is 2&middot;k&middot;d multiply-adds plus d divisions, allocating
- * one k-element array: for d = 64 and k = 10, well under a microsecond. Instances are immutable and
- * thread-safe.
+ * a d- and a k-element array: about a microsecond for d = 64 and k = 15. Instances are immutable
+ * and thread-safe.
  */
 public final class PcaReconstruction implements Serializable {
 
@@ -264,30 +264,43 @@ public final class PcaReconstruction implements Serializable {
             throw new IllegalArgumentException(
                     "row has " + row.length + " values, the PCA model " + d);
         }
-        int k = componentCount;
-        double[] projection = new double[k];
+        double[] residual = new double[d];
+        for (int i = 0; i < d; i++) {
+            residual[i] = standardized(row, i);
+        }
         double[] w = components;
-        double zz = 0.0;
-        for (int i = 0; i < d; i++) {
-            double z = standardized(row, i);
-            zz += z * z;
-            for (int c = 0; c < k; c++) {
-                projection[c] += w[c * d + i] * z;
+        double[] projection = new double[componentCount];
+        for (int c = 0; c < projection.length; c++) {
+            projection[c] = dot(w, c * d, residual, d);
+        }
+        // residual = z - W^T (W z), one axpy per component (contiguous, vectorizable).
+        for (int c = 0; c < projection.length; c++) {
+            double pc = projection[c];
+            int base = c * d;
+            for (int i = 0; i < d; i++) {
+                residual[i] -= w[base + i] * pc;
             }
         }
-        if (k == 0) {
-            return Math.sqrt(zz);
+        return Math.sqrt(dot(residual, 0, residual, d));
+    }
+
+    /** a[from..from+n) . b[0..n), with four partial sums to shorten the dependency chain. */
+    private static double dot(double[] a, int from, double[] b, int n) {
+        double s0 = 0.0;
+        double s1 = 0.0;
+        double s2 = 0.0;
+        double s3 = 0.0;
+        int i = 0;
+        for (; i + 3 < n; i += 4) {
+            s0 += a[from + i] * b[i];
+            s1 += a[from + i + 1] * b[i + 1];
+            s2 += a[from + i + 2] * b[i + 2];
+            s3 += a[from + i + 3] * b[i + 3];
         }
-        double sum = 0.0;
-        for (int i = 0; i < d; i++) {
-            double reconstructed = 0.0;
-            for (int c = 0; c < k; c++) {
-                reconstructed += w[c * d + i] * projection[c];
-            }
-            double residual = standardized(row, i) - reconstructed;
-            sum += residual * residual;
+        for (; i < n; i++) {
+            s0 += a[from + i] * b[i];
         }
-        return Math.sqrt(sum);
+        return (s0 + s1) + (s2 + s3);
     }
 
     private double standardized(double[] row, int i) {
