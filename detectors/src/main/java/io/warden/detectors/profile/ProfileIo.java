@@ -47,7 +47,7 @@ import java.util.Set;
  *   "source" : "validation split of 2026-11-20",
  *   "settings" : { "kllK" : 400, "bins" : 10, "topCategories" : 20, "categoryMapSize" : 1024,
  *                  "confidenceSampleSize" : 20000, "rowSampleSize" : 2000,
- *                  "pcaVarianceShare" : 0.65, "seed" : 6287400254418243654 },
+ *                  "pcaVarianceShare" : 0.65, "seed" : 6287397007959937094 },
  *   "rows" : 50000,
  *   "numeric" : [ { "name" : "age", "count" : 49800, "missing" : 200, "min" : 18.0, "max" : 95.0,
  *                   "mean" : 41.3, "variance" : 160.2,

@@ -7,16 +7,18 @@ import java.io.Serializable;
  * How a profile is built: sketch sizes, bins, sample sizes and the seed. Profiles merge only when
  * built with equal settings.
  *
- * <p><b>{@code kllK}</b> (default {@value #DEFAULT_KLL_K}): the KLL sketch's accuracy parameter.
- * DataSketches gives the normalized rank error at 99% confidence (Karnin, Lang &amp; Liberty,
- * "Optimal Quantile Approximation in Streams", FOCS 2016; {@code KllSketch.getNormalizedRankError})
- * as about 1.33% single-sided (quantiles, ranks) and 1.65% double-sided (PMF, bin counts) for k =
- * 200, 0.68% / 0.86% for k = 400 and 0.35% / 0.45% for k = 800; a sketch of a million values
- * serializes to about 5, 10 and 19 kB. 400 is the default because a reference should be clearly
- * sharper than what the drift tests resolve in a window: a two-sample Kolmogorov-Smirnov test at 5%
- * on a window of 10,000 rows detects CDF differences of about 1.36/&radic;10,000 = 1.4%, which the
- * reference's error at k = 200 would equal and at k = 400 is half of; PSI/JS over 10 bins of 10%
- * each see per-bin errors of under 1% at k = 400.
+ * <p><b>{@code kllK}</b> (default {@value #DEFAULT_KLL_K}): the KLL sketch's accuracy parameter
+ * (Karnin, Lang &amp; Liberty, "Optimal Quantile Approximation in Streams", FOCS 2016).
+ * DataSketches documents the normalized rank error at 99% confidence (<a
+ * href="https://datasketches.apache.org/docs/KLL/KLLAccuracyAndSize.html">KLL Sketch Accuracy and
+ * Size</a>; {@code KllSketch.getNormalizedRankError(k, pmf)} in datasketches-java 6.2.0 gives) as
+ * about 1.33% single-sided (quantiles, ranks) and 1.65% double-sided (PMF, bin counts) for k = 200,
+ * 0.68% / 0.86% for k = 400 and 0.35% / 0.45% for k = 800; a sketch of a million values serializes
+ * to about 5, 10 and 19 kB. 400 is the default because a reference should be clearly sharper than
+ * what the drift tests resolve in a window: a two-sample Kolmogorov-Smirnov test at 5% on a window
+ * of 10,000 rows detects CDF differences of about 1.36/&radic;10,000 = 1.4%, which the reference's
+ * error at k = 200 would equal and at k = 400 is half of; PSI/JS over 10 bins of 10% each see
+ * per-bin errors of under 1% at k = 400.
  *
  * <p><b>{@code bins}</b> (default {@value #DEFAULT_BINS}): equal-frequency bins per numeric
  * feature. <b>{@code topCategories}</b> (default {@value #DEFAULT_TOP_CATEGORIES}): category values

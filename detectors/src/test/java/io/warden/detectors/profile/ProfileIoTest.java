@@ -144,6 +144,14 @@ class ProfileIoTest {
                 .doesNotContain("multivariate")
                 .contains("\"min\" : null");
         assertThat(ProfileIo.read(bytes, "minimal.json").profile()).isEqualTo(minimal);
+        ReferenceProfile single =
+                ProfileBuilder.create(ProfileSchema.numeric(List.of("x")), SETTINGS)
+                        .add(new double[] {3.5})
+                        .build(ProfileMetadata.of(Instant.EPOCH, "m").withId("single"));
+        ReferenceProfile back = ProfileIo.read(ProfileIo.toBytes(single), "single.json").profile();
+        assertThat(back).isEqualTo(single);
+        assertThat(back.numeric(0).quantile(0.5)).isEqualTo(3.5);
+        assertThat(back.numeric(0).binCounts()).containsExactly(1);
     }
 
     @Test
