@@ -24,8 +24,13 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * per-record cost of decoding and validation on one core, outside Flink.
  */
 final class Calibration {
-    /** One single-threaded pass over the input. */
-    record Pass(String what, long records, long nanos) {
+    /**
+     * One single-threaded pass over the input.
+     *
+     * @param maxTopicLead the most records one input topic was ever read ahead of the other: how
+     *     far apart the consumer's fetches let requests and their responses drift
+     */
+    record Pass(String what, long records, long nanos, long maxTopicLead) {
         double recordsPerSecond() {
             return records / (nanos / 1e9);
         }
@@ -53,7 +58,10 @@ final class Calibration {
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         CountingCollector out = new CountingCollector();
+        String requests = config.topics().requests();
         long records = 0;
+        long lead = 0;
+        long maxLead = 0;
         long start = System.nanoTime();
         try (KafkaConsumer<byte[], byte[]> consumer =
                 new KafkaConsumer<>(
@@ -73,6 +81,8 @@ final class Calibration {
                 }
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(100))) {
                     records++;
+                    lead += r.topic().equals(requests) ? 1 : -1;
+                    maxLead = Math.max(maxLead, Math.abs(lead));
                     if (decoder != null) {
                         decoder.deserialize(r, out);
                     }
@@ -84,7 +94,7 @@ final class Calibration {
             throw new IllegalStateException(
                     "the decoder emitted " + out.count + " elements for " + records + " records");
         }
-        return new Pass(what, records, nanos);
+        return new Pass(what, records, nanos, maxLead);
     }
 
     private static final class CountingCollector implements Collector<Ingested> {

@@ -84,6 +84,8 @@ public final class PipelineBenchmark {
      * @param formats the input's wire formats
      * @param seed of the traffic
      * @param calibrate also time a single-threaded consumer, with and without decoding
+     * @param profile where to write a CPU profile of each measured run ({@link CpuProfile}), or
+     *     null for none
      */
     public record Options(
             int requests,
@@ -95,7 +97,8 @@ public final class PipelineBenchmark {
             int warmups,
             Formats formats,
             long seed,
-            boolean calibrate) {
+            boolean calibrate,
+            Path profile) {
 
         public Options {
             if (requests < 1 || parallelism < 1 || runs < 1 || warmups < 0) {
@@ -123,7 +126,8 @@ public final class PipelineBenchmark {
                     1,
                     Formats.MIXED,
                     42,
-                    true);
+                    true,
+                    null);
         }
 
         static final String USAGE =
@@ -141,6 +145,8 @@ public final class PipelineBenchmark {
                         "  --formats F              mixed (default: 70% Avro, 30% JSON) | avro",
                         "  --seed S                 traffic seed (default 42)",
                         "  --no-calibration         skip the single-threaded consumer passes",
+                        "  --profile DIR            write a CPU profile (JFR) of each measured run"
+                                + " to DIR and sum it up",
                         "  --help                   this text");
 
         /** Parses {@code --name value} options over the defaults. */
@@ -156,6 +162,7 @@ public final class PipelineBenchmark {
             Formats formats = d.formats;
             long seed = d.seed;
             boolean calibrate = d.calibrate;
+            Path profile = d.profile;
             for (int i = 0; i < args.length; i++) {
                 String name = args[i];
                 if (name.equals("--no-calibration")) {
@@ -186,6 +193,7 @@ public final class PipelineBenchmark {
                     case "--warmups" -> warmups = Integer.parseInt(v);
                     case "--formats" -> formats = Formats.valueOf(v.toUpperCase(Locale.ROOT));
                     case "--seed" -> seed = Long.parseLong(v);
+                    case "--profile" -> profile = Path.of(v);
                     default -> throw new IllegalArgumentException("unknown option: " + name);
                 }
             }
@@ -199,7 +207,8 @@ public final class PipelineBenchmark {
                     warmups,
                     formats,
                     seed,
-                    calibrate);
+                    calibrate,
+                    profile);
         }
     }
 
@@ -212,7 +221,7 @@ public final class PipelineBenchmark {
             int requests,
             long wallNanos,
             long netRuntimeMillis,
-            long checkpoints,
+            SharedMiniCluster.Checkpoints checkpoints,
             Contents scores,
             Contents deadLetters,
             Contents alerts,
@@ -292,13 +301,22 @@ public final class PipelineBenchmark {
             System.exit(2);
             return;
         }
-        new PipelineBenchmark(options, System.out).run();
+        int status = 0;
+        try {
+            new PipelineBenchmark(options, System.out).run();
+        } catch (Exception e) {
+            e.printStackTrace();
+            status = 1;
+        }
         // Flink and Kafka leave non-daemon threads behind after closing.
-        System.exit(0);
+        System.exit(status);
     }
 
     public Report run() throws Exception {
         Path work = Files.createTempDirectory("warden-bench-");
+        if (options.profile() != null) {
+            Files.createDirectories(options.profile());
+        }
         try (HeapWatcher heap = new HeapWatcher()) {
             printMachine();
             out.println("Starting an embedded Kafka broker and a Flink MiniCluster ...");
@@ -332,11 +350,14 @@ public final class PipelineBenchmark {
                     for (Calibration.Pass p : calibration) {
                         out.printf(
                                 Locale.ROOT,
-                                "  single thread, %s: %,.0f records/s (%,d records in %.2f s)%n",
+                                "  single thread, %s: %,.0f records/s (%,d records in %.2f s;"
+                                        + " one topic read up to %,d records ahead of the"
+                                        + " other)%n",
                                 p.what(),
                                 p.recordsPerSecond(),
                                 p.records(),
-                                p.nanos() / 1e9);
+                                p.nanos() / 1e9,
+                                p.maxTopicLead());
                     }
                 }
 
@@ -394,11 +415,16 @@ public final class PipelineBenchmark {
 
         System.gc();
         heap.resetRunPeak();
+        CpuProfile profile =
+                options.profile() == null || warmup
+                        ? null
+                        : CpuProfile.start(options.profile().resolve(run + ".jfr"));
         long start = System.nanoTime();
         JobClient client = env.executeAsync(config.job().name());
         JobExecutionResult result = client.getJobExecutionResult().get();
         long wall = System.nanoTime() - start;
-        long checkpoints = flink.completedCheckpoints(client.getJobID());
+        CpuProfile.Summary cpu = profile == null ? null : profile.stop();
+        SharedMiniCluster.Checkpoints checkpoints = flink.checkpoints(client.getJobID());
 
         Map<String, Object> props = kafka.clientProperties();
         Contents scores = OutputReader.read(props, t.scores());
@@ -425,8 +451,8 @@ public final class PipelineBenchmark {
         out.printf(
                 Locale.ROOT,
                 "  %s %-12s %6.2f s  %,9.0f records/s  %,9.0f requests/s  out: %,d scores, %,d"
-                        + " dead letters, %,d alerts (all as expected)  %d checkpoints  heap"
-                        + " after GC <= %,d MB  load %s%n",
+                        + " dead letters, %,d alerts (all as expected)  %d checkpoints (state <="
+                        + " %.1f MB, <= %,d ms)  heap after GC <= %,d MB  load %s%n",
                 warmup ? "warm-up " : String.format(Locale.ROOT, "run %2d  ", index),
                 job.id,
                 r.seconds(),
@@ -435,9 +461,14 @@ public final class PipelineBenchmark {
                 scores.records(),
                 dead.records(),
                 alerts.records(),
-                checkpoints,
+                checkpoints.completed(),
+                checkpoints.maxStateBytes() / 1e6,
+                checkpoints.maxDurationMillis(),
                 r.peakHeapAfterGc() >> 20,
                 loadAverage());
+        if (cpu != null) {
+            out.println(cpu.describe());
+        }
         return r;
     }
 
@@ -570,10 +601,11 @@ public final class PipelineBenchmark {
                 o.delivery() == Delivery.EXACTLY_ONCE ? "exactly-once" : "at-least-once",
                 o.warmups(),
                 o.runs());
+
         out.println(
                 "| job | time per run, s: median (min–max) | input records/s: median (min–max)"
                         + " | requests/s: median | output records per run (mean bytes) |"
-                        + " checkpoints per run |");
+                        + " checkpoints per run (largest state, MB) |");
         out.println("| --- | ---: | ---: | ---: | ---: | ---: |");
         for (Job job : Job.values()) {
             List<RunResult> runs = report.measured(job);
@@ -593,7 +625,13 @@ public final class PipelineBenchmark {
                     any.outputRecords(),
                     (double) outBytes / any.outputRecords(),
                     runs.stream()
-                            .map(r -> Long.toString(r.checkpoints()))
+                            .map(
+                                    r ->
+                                            String.format(
+                                                    Locale.ROOT,
+                                                    "%d (%.1f)",
+                                                    r.checkpoints().completed(),
+                                                    r.checkpoints().maxStateBytes() / 1e6))
                             .collect(Collectors.joining(", ")));
         }
         out.printf(

@@ -18,6 +18,7 @@ import org.apache.flink.core.execution.PipelineExecutor;
 import org.apache.flink.core.execution.PipelineExecutorFactory;
 import org.apache.flink.core.execution.PipelineExecutorServiceLoader;
 import org.apache.flink.runtime.checkpoint.CheckpointStatsSnapshot;
+import org.apache.flink.runtime.checkpoint.CompletedCheckpointStatsSummarySnapshot;
 import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
 import org.apache.flink.runtime.minicluster.MiniClusterJobClient;
@@ -78,17 +79,35 @@ final class SharedMiniCluster implements AutoCloseable {
                 new Loader(cluster), conf, Thread.currentThread().getContextClassLoader());
     }
 
-    /** How many checkpoints a finished job completed (-1 if the cluster no longer knows). */
-    long completedCheckpoints(JobID job) {
+    /**
+     * What a job's completed checkpoints were like.
+     *
+     * @param completed how many completed (-1 if the cluster no longer knows the job)
+     * @param maxStateBytes the largest checkpoint's state size (full, not incremental)
+     * @param maxDurationMillis the longest time from trigger to completion
+     */
+    record Checkpoints(long completed, long maxStateBytes, long maxDurationMillis) {
+        static final Checkpoints UNKNOWN = new Checkpoints(-1, -1, -1);
+    }
+
+    /** The checkpoints of a finished job. */
+    Checkpoints checkpoints(JobID job) {
         try {
             CheckpointStatsSnapshot stats =
                     cluster.getArchivedExecutionGraph(job).get().getCheckpointStatsSnapshot();
-            return stats == null ? -1 : stats.getCounts().getNumberOfCompletedCheckpoints();
+            if (stats == null) {
+                return Checkpoints.UNKNOWN;
+            }
+            CompletedCheckpointStatsSummarySnapshot summary = stats.getSummaryStats();
+            return new Checkpoints(
+                    stats.getCounts().getNumberOfCompletedCheckpoints(),
+                    summary.getStateSizeStats().getMaximum(),
+                    summary.getEndToEndDurationStats().getMaximum());
         } catch (Exception e) {
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
             }
-            return -1;
+            return Checkpoints.UNKNOWN;
         }
     }
 

@@ -13,14 +13,19 @@ import io.warden.jobs.demo.DemoTraffic.Truth;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The pipeline benchmark's whole code path on a tiny input: broker, MiniCluster, both jobs, the
- * output check and the report. Asserts the accounting, never a time.
+ * output check, the calibration passes, the CPU profiles and the report. Asserts the accounting,
+ * never a time.
  */
 class PipelineBenchmarkSmokeTest {
+
+    @TempDir Path profiles;
 
     @Test
     void shouldRunBothJobsOverAllInputAndWriteExactlyTheExpectedOutput() throws Exception {
@@ -35,7 +40,8 @@ class PipelineBenchmarkSmokeTest {
                         0,
                         Formats.MIXED,
                         7,
-                        true);
+                        true,
+                        profiles);
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
         Report report =
                 new PipelineBenchmark(
@@ -62,7 +68,7 @@ class PipelineBenchmarkSmokeTest {
             assertThat(r.inputRecords()).isEqualTo(in.records());
             assertThat(r.accountedInput()).isEqualTo(in.records());
             assertThat(r.recordsPerSecond()).isPositive();
-            assertThat(r.checkpoints()).isPositive();
+            assertThat(r.checkpoints().completed()).isPositive();
         }
         RunResult monitor = report.measured(Job.MONITOR).get(0);
         assertThat(monitor.scores().keys()).isEqualTo(in.monitor().scores());
@@ -78,6 +84,12 @@ class PipelineBenchmarkSmokeTest {
         assertThat(report.ratio()).isPositive();
         assertThat(report.peakHeapAfterGc()).isPositive();
         assertThat(printed.toString(StandardCharsets.UTF_8))
-                .contains("| monitor |", "| pass-through |", "monitor / pass-through");
+                .contains(
+                        "| monitor |",
+                        "| pass-through |",
+                        "monitor / pass-through",
+                        "within Flink task threads: ");
+        assertThat(profiles.resolve("r01-monitor.jfr")).isNotEmptyFile();
+        assertThat(profiles.resolve("r02-pass-through.jfr")).isNotEmptyFile();
     }
 }
