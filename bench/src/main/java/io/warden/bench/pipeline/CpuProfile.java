@@ -49,8 +49,8 @@ final class CpuProfile {
                             "org.apache.flink.runtime.io.network.api.serialization."),
                     new Marker("timers", "org.apache.flink.streaming.api.operators.InternalTimer"),
                     new Marker("timers", "org.apache.flink.runtime.state.heap.HeapPriorityQueue"),
-                    new Marker("state and checkpoints", "org.apache.flink.runtime.state."),
-                    new Marker("state and checkpoints", "org.apache.flink.runtime.checkpoint."),
+                    new Marker("keyed state (heap)", "org.apache.flink.runtime.state."),
+                    new Marker("checkpointing", "org.apache.flink.runtime.checkpoint."),
                     new Marker("Kafka producer (sink)", "org.apache.kafka.clients.producer."),
                     new Marker("Kafka producer (sink)", "org.apache.flink.connector.kafka.sink."),
                     new Marker("Kafka consumer (source)", "org.apache.kafka.clients.consumer."));

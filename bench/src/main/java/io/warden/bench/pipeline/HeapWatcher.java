@@ -35,6 +35,7 @@ final class HeapWatcher implements NotificationListener, AutoCloseable {
     private final AtomicLong peakAfterGc = new AtomicLong();
     private final AtomicLong runPeakAfterGc = new AtomicLong();
     private final AtomicLong collections = new AtomicLong();
+    private final AtomicLong runCollectionMillis = new AtomicLong();
 
     HeapWatcher() {
         for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
@@ -66,6 +67,7 @@ final class HeapWatcher implements NotificationListener, AutoCloseable {
             }
         }
         collections.incrementAndGet();
+        runCollectionMillis.addAndGet(info.getGcInfo().getDuration());
         peakAfterGc.accumulateAndGet(used, Math::max);
         runPeakAfterGc.accumulateAndGet(used, Math::max);
     }
@@ -80,8 +82,18 @@ final class HeapWatcher implements NotificationListener, AutoCloseable {
         return runPeakAfterGc.get();
     }
 
+    /**
+     * The duration of the collections reported since {@link #resetRunPeak()}, in milliseconds (for
+     * G1 on Java 17: its young, mixed and full collections, all stop-the-world pauses; concurrent
+     * marking is not included).
+     */
+    long runCollectionMillis() {
+        return runCollectionMillis.get();
+    }
+
     void resetRunPeak() {
         runPeakAfterGc.set(0);
+        runCollectionMillis.set(0);
     }
 
     /** Collections seen so far. */

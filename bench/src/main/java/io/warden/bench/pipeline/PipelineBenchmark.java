@@ -452,7 +452,7 @@ public final class PipelineBenchmark {
                 Locale.ROOT,
                 "  %s %-12s %6.2f s  %,9.0f records/s  %,9.0f requests/s  out: %,d scores, %,d"
                         + " dead letters, %,d alerts (all as expected)  %d checkpoints (state <="
-                        + " %.1f MB, <= %,d ms)  heap after GC <= %,d MB  load %s%n",
+                        + " %.1f MB, <= %,d ms)  heap after GC <= %,d MB, GC %.1f s  load %s%n",
                 warmup ? "warm-up " : String.format(Locale.ROOT, "run %2d  ", index),
                 job.id,
                 r.seconds(),
@@ -465,6 +465,7 @@ public final class PipelineBenchmark {
                 checkpoints.maxStateBytes() / 1e6,
                 checkpoints.maxDurationMillis(),
                 r.peakHeapAfterGc() >> 20,
+                heap.runCollectionMillis() / 1000.0,
                 loadAverage());
         if (cpu != null) {
             out.println(cpu.describe());
