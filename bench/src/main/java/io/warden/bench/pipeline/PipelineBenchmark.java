@@ -220,6 +220,7 @@ public final class PipelineBenchmark {
             long inputRecords,
             int requests,
             long wallNanos,
+            long cpuNanos,
             long netRuntimeMillis,
             SharedMiniCluster.Checkpoints checkpoints,
             Contents scores,
@@ -233,6 +234,14 @@ public final class PipelineBenchmark {
 
         public double recordsPerSecond() {
             return inputRecords / seconds();
+        }
+
+        /**
+         * CPU time of the whole process (broker, MiniCluster, job, garbage collector) per input
+         * record, in microseconds: less disturbed than wall time by other processes on the machine.
+         */
+        public double cpuMicrosPerRecord() {
+            return cpuNanos / 1e3 / inputRecords;
         }
 
         public double requestsPerSecond() {
@@ -267,6 +276,15 @@ public final class PipelineBenchmark {
 
         public List<RunResult> measured(Job job) {
             return runs.stream().filter(r -> r.job() == job && !r.warmup()).toList();
+        }
+
+        /**
+         * Median CPU per record of the pass-through job over that of the monitor: what {@link
+         * #ratio()} would be if both were CPU-bound on an otherwise idle machine.
+         */
+        public double cpuRatio() {
+            return median(measured(Job.PASS_THROUGH), RunResult::cpuMicrosPerRecord)
+                    / median(measured(Job.MONITOR), RunResult::cpuMicrosPerRecord);
         }
 
         /** Median records per second of the monitor over that of the pass-through job. */
@@ -419,11 +437,13 @@ public final class PipelineBenchmark {
                 options.profile() == null || warmup
                         ? null
                         : CpuProfile.start(options.profile().resolve(run + ".jfr"));
+        long cpuStart = processCpuNanos();
         long start = System.nanoTime();
         JobClient client = env.executeAsync(config.job().name());
         JobExecutionResult result = client.getJobExecutionResult().get();
         long wall = System.nanoTime() - start;
-        CpuProfile.Summary cpu = profile == null ? null : profile.stop();
+        long cpuNanos = processCpuNanos() - cpuStart;
+        CpuProfile.Summary samples = profile == null ? null : profile.stop();
         SharedMiniCluster.Checkpoints checkpoints = flink.checkpoints(client.getJobID());
 
         Map<String, Object> props = kafka.clientProperties();
@@ -438,6 +458,7 @@ public final class PipelineBenchmark {
                         input.records(),
                         input.requests(),
                         wall,
+                        cpuNanos,
                         result.getNetRuntime(),
                         checkpoints,
                         scores,
@@ -450,7 +471,8 @@ public final class PipelineBenchmark {
         }
         out.printf(
                 Locale.ROOT,
-                "  %s %-12s %6.2f s  %,9.0f records/s  %,9.0f requests/s  out: %,d scores, %,d"
+                "  %s %-12s %6.2f s  %,9.0f records/s  %,9.0f requests/s  CPU %.1f µs/record"
+                        + "  out: %,d scores, %,d"
                         + " dead letters, %,d alerts (all as expected)  %d checkpoints (state <="
                         + " %.1f MB, <= %,d ms)  heap after GC <= %,d MB, GC %.1f s  load %s%n",
                 warmup ? "warm-up " : String.format(Locale.ROOT, "run %2d  ", index),
@@ -458,6 +480,7 @@ public final class PipelineBenchmark {
                 r.seconds(),
                 r.recordsPerSecond(),
                 r.requestsPerSecond(),
+                r.cpuMicrosPerRecord(),
                 scores.records(),
                 dead.records(),
                 alerts.records(),
@@ -467,8 +490,8 @@ public final class PipelineBenchmark {
                 r.peakHeapAfterGc() >> 20,
                 heap.runCollectionMillis() / 1000.0,
                 loadAverage());
-        if (cpu != null) {
-            out.println(cpu.describe());
+        if (samples != null) {
+            out.println(samples.describe());
         }
         return r;
     }
@@ -605,16 +628,18 @@ public final class PipelineBenchmark {
 
         out.println(
                 "| job | time per run, s: median (min–max) | input records/s: median (min–max)"
-                        + " | requests/s: median | output records per run (mean bytes) |"
-                        + " checkpoints per run (largest state, MB) |");
-        out.println("| --- | ---: | ---: | ---: | ---: | ---: |");
+                        + " | requests/s: median | process CPU per input record, µs: median"
+                        + " (min–max) | output records per run (mean bytes) | checkpoints per run"
+                        + " (largest state, MB) |");
+        out.println("| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
         for (Job job : Job.values()) {
             List<RunResult> runs = report.measured(job);
             RunResult any = runs.get(0);
             long outBytes = any.scores().bytes() + any.deadLetters().bytes() + any.alerts().bytes();
             out.printf(
                     Locale.ROOT,
-                    "| %s | %.1f (%.1f–%.1f) | %,.0f (%,.0f–%,.0f) | %,.0f | %,d (%.0f B) | %s |%n",
+                    "| %s | %.1f (%.1f–%.1f) | %,.0f (%,.0f–%,.0f) | %,.0f | %.1f (%.1f–%.1f) |"
+                            + " %,d (%.0f B) | %s |%n",
                     job.id,
                     median(runs, RunResult::seconds),
                     min(runs, RunResult::seconds),
@@ -623,6 +648,9 @@ public final class PipelineBenchmark {
                     min(runs, RunResult::recordsPerSecond),
                     max(runs, RunResult::recordsPerSecond),
                     median(runs, RunResult::requestsPerSecond),
+                    median(runs, RunResult::cpuMicrosPerRecord),
+                    min(runs, RunResult::cpuMicrosPerRecord),
+                    max(runs, RunResult::cpuMicrosPerRecord),
                     any.outputRecords(),
                     (double) outBytes / any.outputRecords(),
                     runs.stream()
@@ -636,7 +664,11 @@ public final class PipelineBenchmark {
                             .collect(Collectors.joining(", ")));
         }
         out.printf(
-                Locale.ROOT, "%nmonitor / pass-through (median records/s): %.2f%n", report.ratio());
+                Locale.ROOT,
+                "%nmonitor / pass-through (median records/s): %.2f; pass-through / monitor (median"
+                        + " process CPU per record): %.2f%n",
+                report.ratio(),
+                report.cpuRatio());
         out.printf(
                 Locale.ROOT,
                 "peak heap after GC: %,d MB (max heap %,d MB); peak resident set: %,d MB;"
@@ -659,6 +691,13 @@ public final class PipelineBenchmark {
 
     private static double max(List<RunResult> runs, ToDoubleFunction<RunResult> f) {
         return runs.stream().mapToDouble(f).max().orElse(Double.NaN);
+    }
+
+    /** CPU time used by this process so far (all its threads), in nanoseconds. */
+    static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean)
+                        ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
     }
 
     /** The 1, 5 and 15 minute load averages, from {@code /proc/loadavg}. */

@@ -68,6 +68,7 @@ class PipelineBenchmarkSmokeTest {
             assertThat(r.inputRecords()).isEqualTo(in.records());
             assertThat(r.accountedInput()).isEqualTo(in.records());
             assertThat(r.recordsPerSecond()).isPositive();
+            assertThat(r.cpuMicrosPerRecord()).isPositive();
             assertThat(r.checkpoints().completed()).isPositive();
         }
         RunResult monitor = report.measured(Job.MONITOR).get(0);
