@@ -4,6 +4,8 @@ import io.warden.jobs.config.WardenConfig;
 import io.warden.jobs.kafka.KafkaConnectors;
 import io.warden.jobs.monitor.IngestDeserializer;
 import io.warden.jobs.monitor.Ingested;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -27,12 +29,18 @@ final class Calibration {
     /**
      * One single-threaded pass over the input.
      *
+     * @param cpuNanos CPU time of the reading thread (the consumer does its network I/O in it; the
+     *     broker's work is not included)
      * @param maxTopicLead the most records one input topic was ever read ahead of the other: how
      *     far apart the consumer's fetches let requests and their responses drift
      */
-    record Pass(String what, long records, long nanos, long maxTopicLead) {
+    record Pass(String what, long records, long nanos, long cpuNanos, long maxTopicLead) {
         double recordsPerSecond() {
             return records / (nanos / 1e9);
+        }
+
+        double cpuMicrosPerRecord() {
+            return cpuNanos / 1e3 / records;
         }
     }
 
@@ -62,6 +70,8 @@ final class Calibration {
         long records = 0;
         long lead = 0;
         long maxLead = 0;
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        long cpuStart = threads.getCurrentThreadCpuTime();
         long start = System.nanoTime();
         try (KafkaConsumer<byte[], byte[]> consumer =
                 new KafkaConsumer<>(
@@ -90,11 +100,12 @@ final class Calibration {
             }
         }
         long nanos = System.nanoTime() - start;
+        long cpuNanos = threads.getCurrentThreadCpuTime() - cpuStart;
         if (decoder != null && out.count != records) {
             throw new IllegalStateException(
                     "the decoder emitted " + out.count + " elements for " + records + " records");
         }
-        return new Pass(what, records, nanos, maxLead);
+        return new Pass(what, records, nanos, cpuNanos, maxLead);
     }
 
     private static final class CountingCollector implements Collector<Ingested> {

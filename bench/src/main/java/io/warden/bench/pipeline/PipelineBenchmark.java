@@ -368,11 +368,12 @@ public final class PipelineBenchmark {
                     for (Calibration.Pass p : calibration) {
                         out.printf(
                                 Locale.ROOT,
-                                "  single thread, %s: %,.0f records/s (%,d records in %.2f s;"
-                                        + " one topic read up to %,d records ahead of the"
-                                        + " other)%n",
+                                "  single thread, %s: %,.0f records/s, %.2f µs CPU/record (%,d"
+                                        + " records in %.2f s; one topic read up to %,d records"
+                                        + " ahead of the other)%n",
                                 p.what(),
                                 p.recordsPerSecond(),
+                                p.cpuMicrosPerRecord(),
                                 p.records(),
                                 p.nanos() / 1e9,
                                 p.maxTopicLead());
