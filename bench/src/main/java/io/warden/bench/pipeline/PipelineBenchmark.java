@@ -421,7 +421,7 @@ public final class PipelineBenchmark {
         String run = String.format(Locale.ROOT, "r%02d-%s", index, job.id);
         WardenConfig config = config(base, run, job.id);
         TopicSettings t = config.topics();
-        kafka.createTopics(options.partitions(), t.scores(), t.deadLetter(), t.alerts());
+        kafka.createTopics(options.partitions(), t.scores(), t.deadLetter(), t.alerts(), t.drift());
 
         StreamExecutionEnvironment env = flink.newEnvironment();
         MonitorJob.configure(env, config);
@@ -550,6 +550,7 @@ public final class PipelineBenchmark {
                         "warden-bench-" + jobName,
                         options.parallelism(),
                         options.checkpointInterval(),
+                        null,
                         true);
         return new WardenConfig(kafka, topics, base.input(), job, base.models());
     }

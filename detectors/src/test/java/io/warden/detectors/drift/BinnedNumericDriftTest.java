@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import java.math.BigDecimal;
 import java.util.Random;
 import org.apache.datasketches.kll.KllDoublesSketch;
 import org.junit.jupiter.api.Test;
@@ -28,17 +29,21 @@ class BinnedNumericDriftTest {
         return NumericReference.of(sketch, Bins.DEFAULT_BINS);
     }
 
+    /**
+     * Counts in fine bins and the tail-excess sums, summed exactly (so that, like the job's
+     * fixed-point sums, they do not depend on the order of the values).
+     */
     private static UnivariateDriftResult drift(NumericReference ref, double[] values) {
         WindowBins bins = ref.windowBins();
         long[] counts = new long[bins.size()];
-        double lower = 0;
-        double upper = 0;
+        BigDecimal lower = BigDecimal.ZERO;
+        BigDecimal upper = BigDecimal.ZERO;
         for (double v : values) {
             counts[bins.binOf(v)]++;
-            lower += bins.lowerExcess(v);
-            upper += bins.upperExcess(v);
+            lower = lower.add(new BigDecimal(bins.lowerExcess(v)));
+            upper = upper.add(new BigDecimal(bins.upperExcess(v)));
         }
-        return DRIFT.numeric(ref, counts, lower, upper);
+        return DRIFT.numeric(ref, counts, lower.doubleValue(), upper.doubleValue());
     }
 
     private static double stat(UnivariateDriftResult r, String name) {

@@ -6,6 +6,7 @@ import io.warden.jobs.monitor.MonitorJob;
 import io.warden.jobs.monitor.MonitorJobMain;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestOptions;
@@ -79,6 +80,8 @@ final class RunCommand implements Callable<Integer> {
             out.flush();
             return 0;
         }
+        MonitorJob.checkTopicsExist(c, Duration.ofSeconds(30));
+        c = MonitorJob.forLocalRun(c);
         Configuration conf = new Configuration();
         conf.set(RestOptions.BIND_PORT, Integer.toString(webUiPort));
         int p =

@@ -20,9 +20,15 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.warden.detectors.drift.MultipleTesting;
+import io.warden.detectors.profile.ProfileFile;
+import io.warden.detectors.profile.ProfileIo;
+import io.warden.detectors.profile.ReferenceProfile;
 import io.warden.jobs.config.ModelSpec.ConfidenceSettings;
+import io.warden.jobs.config.ModelSpec.DriftSettings;
 import io.warden.jobs.config.ModelSpec.FeatureSpec;
 import io.warden.jobs.config.ModelSpec.OutputSpec;
+import io.warden.jobs.config.ModelSpec.SequentialSettings;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -293,29 +299,37 @@ public final class ConfigLoader {
     }
 
     private static WardenConfig resolvePaths(WardenConfig c, Path baseDir) {
+        if (baseDir == null) {
+            return c;
+        }
         List<ModelSpec> models = new ArrayList<>();
         for (ModelSpec m : c.models()) {
             ConfidenceSettings conf = m.detectors().confidence();
-            if (conf != null && conf.referenceFile() != null && baseDir != null) {
-                String abs = baseDir.resolve(conf.referenceFile()).normalize().toString();
+            if (conf != null && conf.referenceFile() != null) {
                 conf =
                         new ConfidenceSettings(
                                 conf.enabled(),
                                 conf.alpha(),
-                                abs,
+                                resolve(baseDir, conf.referenceFile()),
                                 conf.reference(),
                                 conf.severity());
-                m =
-                        new ModelSpec(
-                                m.name(),
-                                m.version(),
-                                m.features(),
-                                m.output(),
-                                new ModelSpec.DetectorSettings(conf));
             }
-            models.add(m);
+            models.add(
+                    new ModelSpec(
+                            m.name(),
+                            m.version(),
+                            m.profile() == null ? null : resolve(baseDir, m.profile()),
+                            m.profileSha256(),
+                            m.features(),
+                            m.output(),
+                            new ModelSpec.DetectorSettings(
+                                    conf, m.detectors().drift(), m.detectors().sequential())));
         }
         return new WardenConfig(c.kafka(), c.topics(), c.input(), c.job(), models);
+    }
+
+    private static String resolve(Path baseDir, String file) {
+        return baseDir.resolve(file).normalize().toString();
     }
 
     /** Every problem of a parsed config, each naming its key. Empty when the config is usable. */
@@ -454,26 +468,195 @@ public final class ConfigLoader {
                 p.add(at + ".output.classes: labels must be unique");
             }
         }
+        ReferenceProfile profile = checkProfile(m, at, p);
         ConfidenceSettings conf = m.detectors().confidence();
         if (conf != null && conf.enabled()) {
             String ca = at + ".detectors.confidence";
             if (!(conf.alpha() > 0 && conf.alpha() < 1)) {
                 p.add(ca + ".alpha: must be in (0, 1), got " + conf.alpha());
             }
-            if ((conf.referenceFile() == null) == (conf.reference() == null)) {
-                p.add(ca + ": give exactly one of reference-file or reference");
+            if (conf.referenceFile() != null && conf.reference() != null) {
+                p.add(ca + ": give at most one of reference-file or reference");
             } else if (conf.referenceFile() != null) {
                 try {
                     ConfidenceReferenceFile.read(Path.of(conf.referenceFile()));
                 } catch (IllegalArgumentException e) {
                     p.add(ca + ".reference-file: " + e.getMessage());
                 }
-            } else {
+            } else if (conf.reference() != null) {
                 checkSamples(conf.reference().msp(), ca + ".reference.msp", p);
                 checkSamples(conf.reference().entropy(), ca + ".reference.entropy", p);
                 checkSamples(conf.reference().margin(), ca + ".reference.margin", p);
+            } else if (m.profile() == null) {
+                p.add(
+                        ca
+                                + ": needs a reference: set "
+                                + at
+                                + ".profile, or reference-file, or reference");
+            } else if (profile != null && profile.predictions().isEmpty()) {
+                p.add(
+                        ca
+                                + ": the profile has no predictions to take the confidence"
+                                + " reference from; build it from traffic with outputs, or set"
+                                + " reference-file");
             }
         }
+        DriftSettings drift = m.detectors().drift();
+        if (drift != null && drift.enabled()) {
+            validateDrift(drift, m, at + ".detectors.drift", p);
+        }
+        SequentialSettings seq = m.detectors().sequential();
+        if (seq != null && seq.enabled()) {
+            validateSequential(seq, m, at + ".detectors.sequential", p);
+        }
+    }
+
+    /** Reads and checks the model's profile; null when there is none or it is unusable. */
+    private static ReferenceProfile checkProfile(ModelSpec m, String at, List<String> p) {
+        if (m.profile() == null) {
+            if (m.profileSha256() != null) {
+                p.add(at + ".profile-sha256: given without " + at + ".profile");
+            }
+            return null;
+        }
+        ProfileFile file;
+        try {
+            file = ProfileIo.read(Path.of(m.profile()));
+        } catch (IllegalArgumentException e) {
+            p.add(at + ".profile: " + e.getMessage());
+            return null;
+        }
+        if (m.profileSha256() != null && !m.profileSha256().equalsIgnoreCase(file.sha256())) {
+            p.add(
+                    at
+                            + ".profile-sha256: "
+                            + m.profile()
+                            + " has SHA-256 "
+                            + file.sha256()
+                            + ", not the pinned "
+                            + m.profileSha256());
+        }
+        ReferenceProfile profile = file.profile();
+        if (m.features() != null
+                && (m.features().names() != null || m.features().shape() != null)) {
+            List<String> missing = new ArrayList<>();
+            for (String name : m.features().featureNames()) {
+                if (profile.schema().numericIndex(name) < 0) {
+                    missing.add(name);
+                }
+            }
+            if (!missing.isEmpty()) {
+                p.add(
+                        at
+                                + ".profile: "
+                                + m.profile()
+                                + " has no numeric feature(s) "
+                                + abbreviate(missing)
+                                + " of "
+                                + at
+                                + ".features");
+            }
+        }
+        if (m.output() != null
+                && m.output().classes() != null
+                && profile.predictions().isPresent()
+                && !profile.predictions().get().classLabels().equals(m.output().classes())) {
+            p.add(
+                    at
+                            + ".profile: its classes "
+                            + profile.predictions().get().classLabels()
+                            + " differ from "
+                            + at
+                            + ".output.classes "
+                            + m.output().classes());
+        }
+        return profile;
+    }
+
+    private static void validateDrift(DriftSettings d, ModelSpec m, String at, List<String> p) {
+        if (m.profile() == null) {
+            p.add(at + ": needs the model's reference profile (set the model's profile)");
+        }
+        positive(d.window(), at + ".window", p);
+        if (d.slide() != null) {
+            positive(d.slide(), at + ".slide", p);
+            if (d.slide().compareTo(d.window()) > 0) {
+                p.add(at + ".slide: must not be longer than the window");
+            }
+        }
+        if (d.minSamples() < 1) {
+            p.add(at + ".min-samples: must be at least 1, got " + d.minSamples());
+        }
+        try {
+            MultipleTesting.Correction.fromId(d.correction());
+        } catch (IllegalArgumentException e) {
+            p.add(
+                    at
+                            + ".correction: '"
+                            + d.correction()
+                            + "' is not one of [none, bonferroni, holm, benjamini-hochberg]");
+        }
+        if (!(d.alpha() > 0 && d.alpha() < 1)) {
+            p.add(at + ".alpha: must be in (0, 1), got " + d.alpha());
+        }
+        try {
+            d.driftThresholds();
+        } catch (IllegalArgumentException e) {
+            p.add(at + ".thresholds: " + e.getMessage());
+        }
+        if (d.minDriftedFeatures() < 1) {
+            p.add(at + ".min-drifted-features: must be at least 1");
+        }
+        if (d.alertAfter() < 1) {
+            p.add(at + ".alert-after: must be at least 1");
+        }
+        if (d.recoverAfter() < 1) {
+            p.add(at + ".recover-after: must be at least 1");
+        }
+    }
+
+    private static void validateSequential(
+            SequentialSettings s, ModelSpec m, String at, List<String> p) {
+        if (s.signals().isEmpty()) {
+            p.add(at + ".signals: at least one signal is required");
+        }
+        List<String> features = m.features() == null ? List.of() : featureNamesOrEmpty(m);
+        for (String signal : s.signals()) {
+            if (!SEQUENTIAL_CONFIDENCE_SIGNALS.contains(signal) && !features.contains(signal)) {
+                p.add(
+                        at
+                                + ".signals: '"
+                                + signal
+                                + "' is neither msp, entropy, margin nor a feature name");
+            }
+        }
+        if (s.delta() != null && !(s.delta() > 0 && s.delta() < 1)) {
+            p.add(at + ".delta: must be in (0, 1), got " + s.delta());
+        }
+        if (s.threshold() != null && !(s.threshold() > 0)) {
+            p.add(at + ".threshold: must be positive, got " + s.threshold());
+        }
+        if (s.threshold() != null && s.detector() == ModelSpec.SequentialDetector.ADWIN) {
+            p.add(at + ".threshold: applies to page-hinkley only");
+        }
+        if (s.cooldown() < 0) {
+            p.add(at + ".cooldown: must not be negative");
+        }
+    }
+
+    /** The per-request confidence signals a sequential detector can watch. */
+    public static final Set<String> SEQUENTIAL_CONFIDENCE_SIGNALS =
+            Set.of("msp", "entropy", "margin");
+
+    private static List<String> featureNamesOrEmpty(ModelSpec m) {
+        FeatureSpec f = m.features();
+        return f.names() != null || f.shape() != null ? f.featureNames() : List.of();
+    }
+
+    private static String abbreviate(List<String> names) {
+        return names.size() <= 5
+                ? names.toString()
+                : names.subList(0, 5) + " and " + (names.size() - 5) + " more";
     }
 
     private static void checkSamples(List<Double> samples, String at, List<String> p) {

@@ -10,10 +10,18 @@ import java.time.Duration;
  * @param parallelism operator parallelism; null leaves Flink's default
  * @param checkpointInterval how often state and Kafka offsets are checkpointed; with exactly-once
  *     delivery this is also how often output becomes visible to {@code read_committed} readers
+ * @param checkpointDir where checkpoints go (a URI such as {@code file:///var/warden/checkpoints}
+ *     or {@code s3://bucket/warden}); null leaves the cluster's {@code state.checkpoints.dir}, and
+ *     local runs use a folder under the system's temp directory. State beyond a few megabytes (a
+ *     backlog waiting in the join) needs a file system: Flink's in-memory storage refuses it.
  * @param emitScores write every scored request to the scores topic
  */
 public record JobSettings(
-        String name, Integer parallelism, Duration checkpointInterval, Boolean emitScores)
+        String name,
+        Integer parallelism,
+        Duration checkpointInterval,
+        String checkpointDir,
+        Boolean emitScores)
         implements Serializable {
 
     public JobSettings {
@@ -24,18 +32,22 @@ public record JobSettings(
     }
 
     public static JobSettings defaults() {
-        return new JobSettings(null, null, null, null);
+        return new JobSettings(null, null, null, null, null);
     }
 
     public JobSettings withParallelism(Integer p) {
-        return new JobSettings(name, p, checkpointInterval, emitScores);
+        return new JobSettings(name, p, checkpointInterval, checkpointDir, emitScores);
     }
 
     public JobSettings withCheckpointInterval(Duration interval) {
-        return new JobSettings(name, parallelism, interval, emitScores);
+        return new JobSettings(name, parallelism, interval, checkpointDir, emitScores);
+    }
+
+    public JobSettings withCheckpointDir(String dir) {
+        return new JobSettings(name, parallelism, checkpointInterval, dir, emitScores);
     }
 
     public JobSettings withEmitScores(boolean emit) {
-        return new JobSettings(name, parallelism, checkpointInterval, emit);
+        return new JobSettings(name, parallelism, checkpointInterval, checkpointDir, emit);
     }
 }

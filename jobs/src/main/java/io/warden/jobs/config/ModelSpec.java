@@ -1,15 +1,22 @@
 package io.warden.jobs.config;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.warden.detectors.drift.DriftThresholds;
+import io.warden.detectors.drift.VerdictRule;
 import io.warden.schemas.Severity;
 import java.io.Serializable;
+import java.time.Duration;
 import java.util.List;
 
 /**
- * One monitored model: where its features and outputs are in the traffic and which detectors run.
+ * One monitored model: where its features and outputs are in the traffic, its reference profile,
+ * and which detectors run.
  *
  * @param name the model name as the server logs it (required)
  * @param version a specific version, or null for every version of the name
+ * @param profile the reference profile file ({@code warden profile} builds it), relative to the
+ *     config file; needed by the drift detectors, and the confidence detector's default reference
+ * @param profileSha256 optional pin: start-up fails unless the profile file has this SHA-256
  * @param features the input tensor holding the features
  * @param output the output tensor holding probabilities or logits
  * @param detectors detector settings
@@ -17,6 +24,8 @@ import java.util.List;
 public record ModelSpec(
         String name,
         String version,
+        String profile,
+        String profileSha256,
         FeatureSpec features,
         OutputSpec output,
         DetectorSettings detectors)
@@ -36,6 +45,32 @@ public record ModelSpec(
         public FeatureSpec {
             names = names == null ? null : List.copyOf(names);
             shape = shape == null ? null : List.copyOf(shape);
+        }
+
+        /**
+         * The feature names: the configured ones, or for a shape the row-major indices joined by
+         * underscores, e.g. {@code x_0_7} for {@code shape: [8, 8]}.
+         */
+        public List<String> featureNames() {
+            if (names != null) {
+                return names;
+            }
+            List<String> out = new java.util.ArrayList<>(width());
+            int[] index = new int[shape.size()];
+            for (int i = 0; i < width(); i++) {
+                StringBuilder sb = new StringBuilder("x");
+                for (int d : index) {
+                    sb.append('_').append(d);
+                }
+                out.add(sb.toString());
+                for (int d = index.length - 1; d >= 0; d--) {
+                    if (++index[d] < shape.get(d)) {
+                        break;
+                    }
+                    index[d] = 0;
+                }
+            }
+            return List.copyOf(out);
         }
 
         /** Number of feature values in one sample. */
@@ -68,16 +103,21 @@ public record ModelSpec(
         LOGITS
     }
 
-    /** Which detectors run on this model. */
-    public record DetectorSettings(ConfidenceSettings confidence) implements Serializable {
+    /** Which detectors run on this model; an absent section is off. */
+    public record DetectorSettings(
+            ConfidenceSettings confidence, DriftSettings drift, SequentialSettings sequential)
+            implements Serializable {
         public static DetectorSettings defaults() {
-            return new DetectorSettings(null);
+            return new DetectorSettings(null, null, null);
         }
     }
 
     /**
      * The confidence-anomaly detector (Hendrycks and Gimpel, ICLR 2017): max softmax probability,
      * entropy and margin ranked against a reference distribution.
+     *
+     * <p>The reference is the model's profile (its predictions part) unless one of the two
+     * alternatives below is given.
      *
      * @param enabled default true when the section is present
      * @param alpha target false-positive rate on traffic like the reference (default 0.001)
@@ -103,4 +143,134 @@ public record ModelSpec(
     /** Reference samples of the three confidence signals. */
     public record ReferenceSamples(List<Double> msp, List<Double> entropy, List<Double> margin)
             implements Serializable {}
+
+    /**
+     * Windowed drift against the reference profile, per model version, in event time.
+     *
+     * @param enabled default true when the section is present
+     * @param window length of the tumbling windows (default 1m), or of the sliding windows when
+     * @param slide is set (a window every {@code slide}, each {@code window} long)
+     * @param minSamples a window with fewer rows is reported but never judged drifted (default 100)
+     * @param correction multiple-testing correction across features: {@code none}, {@code
+     *     bonferroni}, {@code holm} or {@code benjamini-hochberg} (default)
+     * @param alpha the level the corrected test p-values are compared with (default 0.05)
+     * @param thresholds per-statistic thresholds (defaults: Evidently's)
+     * @param verdict which statistic decides a feature's verdict: {@code auto} (default: the test
+     *     for windows of up to 1,000 rows, the distance above), {@code test}, {@code distance},
+     *     {@code any}
+     * @param minDriftedFeatures how many drifted features make the model's inputs drifted (default
+     *     1)
+     * @param prediction also compare the predicted-class distribution with the profile's priors
+     *     (default true)
+     * @param confidence also compare the max-softmax-probability distribution (default true)
+     * @param pca also the PCA reconstruction error (NannyML's multivariate drift; default true)
+     * @param alertAfter consecutive drifted windows before a DRIFT alert (default 1)
+     * @param recoverAfter consecutive clean windows before the drift is declared over (default 2)
+     * @param severity severity of DRIFT alerts (default MEDIUM)
+     */
+    public record DriftSettings(
+            Boolean enabled,
+            Duration window,
+            Duration slide,
+            Integer minSamples,
+            String correction,
+            Double alpha,
+            DriftThresholdSettings thresholds,
+            VerdictRule verdict,
+            Integer minDriftedFeatures,
+            Boolean prediction,
+            Boolean confidence,
+            Boolean pca,
+            Integer alertAfter,
+            Integer recoverAfter,
+            Severity severity)
+            implements Serializable {
+        public DriftSettings {
+            enabled = enabled == null || enabled;
+            window = window == null ? Duration.ofMinutes(1) : window;
+            minSamples = minSamples == null ? 100 : minSamples;
+            correction = correction == null ? "benjamini-hochberg" : correction;
+            alpha = alpha == null ? 0.05 : alpha;
+            thresholds = thresholds == null ? DriftThresholdSettings.defaults() : thresholds;
+            verdict = verdict == null ? VerdictRule.AUTO : verdict;
+            minDriftedFeatures = minDriftedFeatures == null ? 1 : minDriftedFeatures;
+            prediction = prediction == null || prediction;
+            confidence = confidence == null || confidence;
+            pca = pca == null || pca;
+            alertAfter = alertAfter == null ? 1 : alertAfter;
+            recoverAfter = recoverAfter == null ? 2 : recoverAfter;
+            severity = severity == null ? Severity.MEDIUM : severity;
+        }
+
+        /**
+         * The thresholds and verdict rule as the drift statistics take them.
+         *
+         * @throws IllegalArgumentException naming a threshold out of its range
+         */
+        public DriftThresholds driftThresholds() {
+            DriftThresholds d = DriftThresholds.defaults();
+            DriftThresholdSettings t = thresholds;
+            return new DriftThresholds(
+                    t.psi() == null ? d.psi() : t.psi(),
+                    t.jsDistance() == null ? d.jsDistance() : t.jsDistance(),
+                    t.wassersteinNorm() == null ? d.wassersteinNorm() : t.wassersteinNorm(),
+                    t.ksPValue() == null ? d.ksPValue() : t.ksPValue(),
+                    t.chi2PValue() == null ? d.chiSquaredPValue() : t.chi2PValue(),
+                    verdict,
+                    d.smallSampleLimit());
+        }
+    }
+
+    /** Drift statistic thresholds; null keeps the default (Evidently's). */
+    public record DriftThresholdSettings(
+            Double psi,
+            Double jsDistance,
+            Double wassersteinNorm,
+            Double ksPValue,
+            Double chi2PValue)
+            implements Serializable {
+        public static DriftThresholdSettings defaults() {
+            return new DriftThresholdSettings(null, null, null, null, null);
+        }
+    }
+
+    /**
+     * Fast sequential change detection on per-request signals, before a window closes.
+     *
+     * @param enabled default true when the section is present
+     * @param detector {@code adwin} (default; Bifet and Gavald&agrave; 2007) or {@code
+     *     page-hinkley}
+     * @param signals what to watch: {@code msp}, {@code entropy}, {@code margin} and feature names
+     *     (default: msp and entropy)
+     * @param delta ADWIN's confidence (default 0.002); Page-Hinkley's tolerated magnitude (default
+     *     0.005)
+     * @param threshold Page-Hinkley's lambda (default 50)
+     * @param cooldown rows of a signal after an alarm before it may alarm again (default 1000)
+     * @param severity severity of the alerts (default MEDIUM)
+     */
+    public record SequentialSettings(
+            Boolean enabled,
+            SequentialDetector detector,
+            List<String> signals,
+            Double delta,
+            Double threshold,
+            Integer cooldown,
+            Severity severity)
+            implements Serializable {
+        public SequentialSettings {
+            enabled = enabled == null || enabled;
+            detector = detector == null ? SequentialDetector.ADWIN : detector;
+            signals = signals == null ? List.of("msp", "entropy") : List.copyOf(signals);
+            cooldown = cooldown == null ? 1000 : cooldown;
+            severity = severity == null ? Severity.MEDIUM : severity;
+        }
+    }
+
+    /** The sequential change detectors. */
+    public enum SequentialDetector {
+        @JsonProperty("adwin")
+        ADWIN,
+        @JsonProperty("page-hinkley")
+        PAGE_HINKLEY
+    }
 }

@@ -1,6 +1,8 @@
 package io.warden.jobs.demo;
 
 import io.warden.jobs.config.ConfigLoader;
+import io.warden.jobs.config.InputSettings;
+import io.warden.jobs.config.ModelSpec;
 import io.warden.jobs.config.TopicSettings;
 import io.warden.jobs.config.WardenConfig;
 import io.warden.jobs.demo.DemoTraffic.Planned;
@@ -9,8 +11,10 @@ import io.warden.jobs.embedded.EmbeddedKafkaCluster;
 import io.warden.jobs.kafka.CheckedProducer;
 import io.warden.jobs.monitor.MonitorJob;
 import io.warden.schemas.Alert;
+import io.warden.schemas.AlertKind;
 import io.warden.schemas.DeadLetter;
 import io.warden.schemas.DeadLetterReason;
+import io.warden.schemas.DriftReport;
 import io.warden.schemas.ScoreRecord;
 import io.warden.schemas.codec.AvroCodec;
 import io.warden.schemas.codec.CodecException;
@@ -27,7 +31,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -73,6 +79,12 @@ public final class Demo {
             long falsePositives,
             Map<DeadLetterReason, Long> deadLetters,
             double alpha,
+            DemoTraffic.Drift drift,
+            Instant driftStart,
+            Instant driftEnd,
+            long driftReports,
+            long driftedWindows,
+            List<String> driftAlerts,
             Duration elapsed) {
 
         /** Every input record was joined (2 per scored request) or dead-lettered. */
@@ -105,7 +117,12 @@ public final class Demo {
         Path work = Files.createTempDirectory("warden-demo-");
         out.println("warden demo: starting an embedded Kafka broker (KRaft) ...");
         try (EmbeddedKafkaCluster kafka = EmbeddedKafkaCluster.start()) {
-            WardenConfig config = demoConfig(work, kafka.bootstrapServers());
+            WardenConfig base = live(demoConfig(work, kafka.bootstrapServers()));
+            WardenConfig config =
+                    base.withJob(
+                            base.job()
+                                    .withCheckpointDir(
+                                            work.resolve("checkpoints").toUri().toString()));
             TopicSettings t = config.topics();
             kafka.createTopics(
                     2,
@@ -143,7 +160,21 @@ public final class Demo {
                     t.requests(),
                     t.responses());
             Map<Truth, Integer> planned = new EnumMap<>(Truth.class);
-            long produced = play(kafka, t, planned, watcher);
+            DemoTraffic.Drift drift =
+                    new DemoTraffic.Drift(
+                            (long) (options.requests() * 0.4),
+                            (long) (options.requests() * 0.65),
+                            List.of("f2", "f5"),
+                            1.5);
+            Instant start = Instant.now();
+            out.printf(
+                    Locale.ROOT,
+                    "  covariate drift planned: features %s shifted by +%.1f sd for requests %,d to %,d%n",
+                    drift.features(),
+                    drift.shift(),
+                    drift.from(),
+                    drift.to());
+            long produced = play(kafka, t, planned, watcher, drift, start);
 
             out.println(
                     "warden demo: traffic done; draining the job (final watermark flushes waiting joins) ...");
@@ -167,6 +198,12 @@ public final class Demo {
                             watcher.falsePositives.get(),
                             watcher.deadLetterCounts(),
                             config.models().get(0).detectors().confidence().alpha(),
+                            drift,
+                            timeOf(start, drift.from()),
+                            timeOf(start, drift.to()),
+                            watcher.driftReports.get(),
+                            watcher.driftedWindows.get(),
+                            List.copyOf(watcher.driftAlerts),
                             Duration.ofNanos(System.nanoTime() - started));
             print(s);
             return s;
@@ -182,10 +219,68 @@ public final class Demo {
     public static WardenConfig demoConfig(Path work, String bootstrap) throws IOException {
         Path yaml = work.resolve("warden.yaml");
         copyResource("warden.example.yaml", yaml);
-        copyResource(DemoReference.FILE, work.resolve(DemoReference.FILE));
+        copyResource(DemoProfile.FILE, work.resolve(DemoProfile.FILE));
         WardenConfig c = ConfigLoader.load(yaml, Map.of("WARDEN_BOOTSTRAP", bootstrap));
         return c.withJob(
                 c.job().withCheckpointInterval(Duration.ofSeconds(1)).withEmitScores(true));
+    }
+
+    /**
+     * The demo config made for a short live run: drift windows of {@value #LIVE_WINDOW_SECONDS} s,
+     * and short join and out-of-orderness waits, so windows close while the demo plays.
+     */
+    static WardenConfig live(WardenConfig c) {
+        List<ModelSpec> models = new ArrayList<>();
+        for (ModelSpec m : c.models()) {
+            ModelSpec.DriftSettings d = m.detectors().drift();
+            if (d != null) {
+                d =
+                        new ModelSpec.DriftSettings(
+                                d.enabled(),
+                                Duration.ofSeconds(LIVE_WINDOW_SECONDS),
+                                null,
+                                d.minSamples(),
+                                d.correction(),
+                                d.alpha(),
+                                d.thresholds(),
+                                d.verdict(),
+                                d.minDriftedFeatures(),
+                                d.prediction(),
+                                d.confidence(),
+                                d.pca(),
+                                d.alertAfter(),
+                                d.recoverAfter(),
+                                d.severity());
+            }
+            models.add(
+                    new ModelSpec(
+                            m.name(),
+                            m.version(),
+                            m.profile(),
+                            m.profileSha256(),
+                            m.features(),
+                            m.output(),
+                            new ModelSpec.DetectorSettings(
+                                    m.detectors().confidence(), d, m.detectors().sequential())));
+        }
+        InputSettings in = c.input();
+        return new WardenConfig(
+                c.kafka(),
+                c.topics(),
+                new InputSettings(
+                        in.mode(),
+                        in.format(),
+                        Duration.ofSeconds(2),
+                        Duration.ofSeconds(1),
+                        in.idleTimeout()),
+                c.job(),
+                models);
+    }
+
+    static final int LIVE_WINDOW_SECONDS = 3;
+
+    private Instant timeOf(Instant start, long request) {
+        return start.plusMillis((long) (request * 1000.0 / options.rate()));
     }
 
     private static void copyResource(String name, Path target) throws IOException {
@@ -211,14 +306,16 @@ public final class Demo {
             EmbeddedKafkaCluster kafka,
             TopicSettings t,
             Map<Truth, Integer> planned,
-            Watcher watcher)
+            Watcher watcher,
+            DemoTraffic.Drift drift,
+            Instant start)
             throws InterruptedException {
         DemoTraffic traffic =
                 new DemoTraffic(
                         DemoModel.standard(),
                         options.seed(),
-                        DemoTraffic.Mix.standard(),
-                        Instant.now(),
+                        DemoTraffic.Mix.standard().withDrift(drift),
+                        start,
                         options.rate());
         long produced = 0;
         long startNanos = System.nanoTime();
@@ -227,6 +324,9 @@ public final class Demo {
                 Planned p = traffic.next();
                 planned.merge(p.truth(), 1, Integer::sum);
                 watcher.truth.put(p.requestId(), p.truth());
+                if (p.drifted()) {
+                    watcher.drifted.add(p.requestId());
+                }
                 for (DemoTraffic.Record r : p.records()) {
                     String topic =
                             r.stream() == DemoTraffic.Stream.REQUESTS
@@ -284,12 +384,35 @@ public final class Demo {
                 s.planned().getOrDefault(Truth.BENIGN, 0),
                 100 * s.falsePositiveRate(),
                 100 * s.alpha());
+        out.printf(
+                Locale.ROOT,
+                "  covariate drift            %s +%.1f sd from %s to %s (event time)%n",
+                s.drift().features(),
+                s.drift().shift(),
+                s.driftStart(),
+                s.driftEnd());
+        out.printf(
+                Locale.ROOT,
+                "    drift reports            %,d windows of %d s, %,d drifted%n",
+                s.driftReports(),
+                LIVE_WINDOW_SECONDS,
+                s.driftedWindows());
+        if (s.driftAlerts().isEmpty()) {
+            out.println("    drift alerts             none");
+        }
+        for (String line : s.driftAlerts()) {
+            out.println("    drift alert              " + line);
+        }
         out.printf(Locale.ROOT, "  took %.1f s%n", s.elapsed().toMillis() / 1000.0);
     }
 
     /** Reads the output topics while the demo runs, prints findings, and counts them. */
     private final class Watcher implements Runnable {
         final Map<String, Truth> truth = new ConcurrentHashMap<>();
+        final Set<String> drifted = ConcurrentHashMap.newKeySet();
+        final AtomicLong driftReports = new AtomicLong();
+        final AtomicLong driftedWindows = new AtomicLong();
+        final List<String> driftAlerts = new CopyOnWriteArrayList<>();
         final AtomicLong scored = new AtomicLong();
         final AtomicLong alerts = new AtomicLong();
         final AtomicLong truePositives = new AtomicLong();
@@ -320,7 +443,12 @@ public final class Demo {
             try (KafkaConsumer<byte[], byte[]> consumer =
                     new KafkaConsumer<>(
                             props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-                consumer.subscribe(List.of(topics.alerts(), topics.deadLetter(), topics.scores()));
+                consumer.subscribe(
+                        List.of(
+                                topics.alerts(),
+                                topics.deadLetter(),
+                                topics.scores(),
+                                topics.drift()));
                 while (running.get()) {
                     for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
                         lastRecordNanos.set(System.nanoTime());
@@ -340,11 +468,39 @@ public final class Demo {
             }
             if (value instanceof ScoreRecord) {
                 scored.incrementAndGet();
+            } else if (value instanceof DriftReport d) {
+                driftReports.incrementAndGet();
+                if (d.getDrifted()) {
+                    driftedWindows.incrementAndGet();
+                }
+                out.printf(
+                        Locale.ROOT,
+                        "  [DRIFT REPORT] %s [%s, %s) %,d rows: %s%n",
+                        d.getModelName(),
+                        d.getWindow().getStart(),
+                        d.getWindow().getEnd(),
+                        d.getSampleCount(),
+                        d.getDrifted() ? "DRIFTED " + driftedNames(d) : "no drift");
+            } else if (value instanceof Alert a && a.getKind() == AlertKind.DRIFT) {
+                String line =
+                        String.format(
+                                Locale.ROOT,
+                                "%s %s (window %s to %s)",
+                                a.getSeverity(),
+                                a.getSummary(),
+                                a.getWindow().getStart(),
+                                a.getWindow().getEnd());
+                driftAlerts.add(line);
+                out.println("  [ALERT " + line + "]");
             } else if (value instanceof Alert a) {
                 alerts.incrementAndGet();
                 Truth t = truth.get(a.getSubject().getId());
-                boolean hit = t == Truth.AMBIGUOUS;
-                (hit ? truePositives : falsePositives).incrementAndGet();
+                if (t == Truth.AMBIGUOUS) {
+                    truePositives.incrementAndGet();
+                } else if (!drifted.contains(a.getSubject().getId())) {
+                    // A drifted benign request may honestly be an outlier; only the rest count.
+                    falsePositives.incrementAndGet();
+                }
                 if (shownAlerts++ < showLimit) {
                     out.printf(
                             Locale.ROOT,
@@ -371,6 +527,17 @@ public final class Demo {
                             d.getReason());
                 }
             }
+        }
+
+        private String driftedNames(DriftReport d) {
+            List<String> names = new ArrayList<>();
+            d.getFeatures().stream()
+                    .filter(f -> f.getDrifted())
+                    .forEach(f -> names.add(f.getFeature()));
+            d.getOverall().stream()
+                    .filter(x -> x.getDrifted())
+                    .forEach(x -> names.add(x.getName()));
+            return names.toString();
         }
 
         private String source(DeadLetter d) {

@@ -96,7 +96,7 @@ public final class DemoModel {
             }
         }
         for (int d = 0; d < dims; d++) {
-            x[d] += 0.1 * r.nextGaussian();
+            x[d] += 0.05 * r.nextGaussian();
         }
         return x;
     }

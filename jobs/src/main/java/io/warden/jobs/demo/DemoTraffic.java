@@ -50,14 +50,55 @@ public final class DemoTraffic {
     public record Planned(
             String requestId,
             Truth truth,
+            boolean drifted,
             long eventTimeMillis,
             double[] probabilities,
             List<Record> records) {}
 
     /** How the traffic is mixed. */
-    public record Mix(double ambiguousRate, double defectRate) {
+    public record Mix(double ambiguousRate, double defectRate, List<Drift> drifts) {
+        public Mix {
+            drifts = List.copyOf(drifts);
+        }
+
+        /** A mix without drift. */
+        public Mix(double ambiguousRate, double defectRate) {
+            this(ambiguousRate, defectRate, List.of());
+        }
+
         public static Mix standard() {
-            return new Mix(0.02, 0.004);
+            return new Mix(0.005, 0.004);
+        }
+
+        /** This mix with a covariate shift over a range of requests. */
+        public Mix withDrift(Drift drift) {
+            List<Drift> all = new ArrayList<>(drifts);
+            all.add(drift);
+            return new Mix(ambiguousRate, defectRate, all);
+        }
+    }
+
+    /**
+     * A covariate shift: from request {@code from} (inclusive) to {@code to} (exclusive) the named
+     * features are moved by {@code shift} (in units of the features' noise, which is 1) before the
+     * model answers, so its answers follow the shifted inputs as a real model's would.
+     */
+    public record Drift(long from, long to, List<String> features, double shift) {
+        public Drift {
+            features = List.copyOf(features);
+            for (String f : features) {
+                if (!DemoModel.FEATURES.contains(f)) {
+                    throw new IllegalArgumentException("no demo feature named " + f);
+                }
+            }
+            if (from < 0 || to <= from) {
+                throw new IllegalArgumentException(
+                        "drift needs 0 <= from < to, got " + from + ", " + to);
+            }
+        }
+
+        boolean covers(long request) {
+            return request >= from && request < to;
         }
     }
 
@@ -92,6 +133,15 @@ public final class DemoTraffic {
         String client = "client-" + (1 + random.nextInt(40));
         int cls = random.nextInt(model.classes());
         double[] x = truth == Truth.AMBIGUOUS ? model.ambiguous(random) : model.sample(cls, random);
+        boolean drifted = false;
+        for (Drift d : mix.drifts()) {
+            if (d.covers(i)) {
+                drifted = true;
+                for (String f : d.features()) {
+                    x[DemoModel.FEATURES.indexOf(f)] += d.shift();
+                }
+            }
+        }
         double[] p = model.predict(x);
         if (truth == Truth.NAN_INPUT) {
             x[random.nextInt(x.length)] = Double.NaN;
@@ -126,7 +176,7 @@ public final class DemoTraffic {
             byte[] junk = new byte[8 + random.nextInt(40)];
             random.nextBytes(junk);
             records.add(new Record(Stream.REQUESTS, id, junk));
-            return new Planned(id, truth, t, p, records);
+            return new Planned(id, truth, drifted, t, p, records);
         }
         int format = random.nextInt(10);
         Record req = new Record(Stream.REQUESTS, id, encode(request, format));
@@ -140,7 +190,7 @@ public final class DemoTraffic {
             records.add(req);
             records.add(resp);
         }
-        return new Planned(id, truth, t, p, records);
+        return new Planned(id, truth, drifted, t, p, records);
     }
 
     private Truth pickTruth() {

@@ -1,9 +1,11 @@
 package io.warden.jobs.monitor;
 
+import io.warden.detectors.confidence.Confidence;
 import io.warden.detectors.confidence.ConfidenceAssessment;
 import io.warden.detectors.core.DetectorResult;
 import io.warden.jobs.config.ModelSpec;
 import io.warden.jobs.config.ModelSpec.OutputType;
+import io.warden.jobs.drift.Observation;
 import io.warden.jobs.monitor.ModelCatalog.ModelRuntime;
 import io.warden.schemas.Alert;
 import io.warden.schemas.AlertKind;
@@ -37,6 +39,10 @@ public final class ConfidenceScoring extends ProcessFunction<InferenceEvent, Sco
     public static final OutputTag<Alert> ALERTS =
             new OutputTag<>("confidence-alerts", TypeInformation.of(Alert.class));
 
+    /** One per row of every event of a model with drift or sequential detection on. */
+    public static final OutputTag<Observation> OBSERVATIONS =
+            new OutputTag<>("observations", TypeInformation.of(Observation.class));
+
     private final ModelCatalog catalog;
 
     private transient Counter scored;
@@ -56,14 +62,42 @@ public final class ConfidenceScoring extends ProcessFunction<InferenceEvent, Sco
     public void processElement(InferenceEvent event, Context ctx, Collector<ScoreRecord> out) {
         ModelRuntime model = catalog.find(event.getModelName(), event.getModelVersion());
         ModelSpec spec = model.spec();
+        Rows rows = rows(model, event);
         String predicted = null;
         List<DetectorScore> scores = new ArrayList<>();
         boolean flagged = false;
-        if (model.confidence() != null) {
-            Worst worst = worstRow(model, event);
-            ConfidenceAssessment a = worst.assessment;
-            predicted = spec.output().classes().get(a.confidence().predictedClass());
-            for (DetectorResult r : a.results()) {
+        ConfidenceAssessment worst = null;
+        int worstRow = 0;
+        double[] probabilities = new double[rows.classes];
+        for (int r = 0; r < rows.count; r++) {
+            rows.probabilities(r, probabilities);
+            Confidence confidence;
+            if (model.confidence() != null) {
+                ConfidenceAssessment a =
+                        spec.output().type() == OutputType.LOGITS
+                                ? model.confidence().assessLogits(probabilities)
+                                : model.confidence().assess(probabilities);
+                if (worst == null || a.smallestPValue() < worst.smallestPValue()) {
+                    worst = a;
+                    worstRow = r;
+                }
+                confidence = a.confidence();
+            } else {
+                confidence =
+                        spec.output().type() == OutputType.LOGITS
+                                ? Confidence.ofLogits(probabilities)
+                                : Confidence.ofProbabilities(probabilities);
+            }
+            if (r == 0) {
+                predicted = spec.output().classes().get(confidence.predictedClass());
+            }
+            if (model.observed()) {
+                ctx.output(OBSERVATIONS, observation(event, rows, r, confidence));
+            }
+        }
+        if (worst != null) {
+            predicted = spec.output().classes().get(worst.confidence().predictedClass());
+            for (DetectorResult r : worst.results()) {
                 scores.add(
                         new DetectorScore(
                                 r.detector(),
@@ -72,11 +106,12 @@ public final class ConfidenceScoring extends ProcessFunction<InferenceEvent, Sco
                                 Double.isNaN(r.pValue()) ? null : r.pValue(),
                                 r.flagged()));
             }
-            flagged = a.flagged();
+            flagged = worst.flagged();
             if (flagged) {
                 alerts.inc();
                 ctx.output(
-                        ALERTS, alert(event, model, a, worst.row, worst.rows, scores, predicted));
+                        ALERTS,
+                        alert(event, model, worst, worstRow, rows.count, scores, predicted));
             }
         }
         scored.inc();
@@ -93,42 +128,70 @@ public final class ConfidenceScoring extends ProcessFunction<InferenceEvent, Sco
                         .build());
     }
 
-    private record Worst(ConfidenceAssessment assessment, int row, int rows) {}
+    private static Observation observation(InferenceEvent event, Rows rows, int r, Confidence c) {
+        Observation o = new Observation();
+        o.modelName = event.getModelName();
+        o.modelVersion = event.getModelVersion();
+        o.modelKey = Observation.modelKey(o.modelName, o.modelVersion);
+        o.requestId = event.getRequestId();
+        o.eventTime = event.getEventTime().toEpochMilli();
+        o.features = rows.features(r);
+        o.predictedClass = c.predictedClass();
+        o.msp = c.msp();
+        o.entropy = c.entropy();
+        o.margin = c.margin();
+        return o;
+    }
 
-    /** Assesses each row of a (possibly batched) output and keeps the most anomalous. */
-    private static Worst worstRow(ModelRuntime model, InferenceEvent event) {
-        ModelSpec.OutputSpec out = model.spec().output();
-        Tensor t = null;
-        for (Tensor candidate : event.getOutputs()) {
-            if (candidate.getName().equals(out.tensor())) {
-                t = candidate;
-                break;
+    /**
+     * A validated event's rows: the output tensor's probabilities and the feature tensor's values.
+     */
+    private static final class Rows {
+        final int count;
+        final int classes;
+        final int width;
+        final List<Double> outputs;
+        final List<Double> inputs;
+
+        Rows(int count, int classes, int width, List<Double> outputs, List<Double> inputs) {
+            this.count = count;
+            this.classes = classes;
+            this.width = width;
+            this.outputs = outputs;
+            this.inputs = inputs;
+        }
+
+        void probabilities(int row, double[] into) {
+            for (int j = 0; j < classes; j++) {
+                into[j] = outputs.get(row * classes + j);
             }
         }
-        if (t == null) {
-            throw new IllegalStateException(
-                    "validated event without output tensor " + out.tensor());
-        }
-        int k = out.classes().size();
-        List<Double> data = t.getData();
-        int rows = data.size() / k;
-        double[] row = new double[k];
-        ConfidenceAssessment worst = null;
-        int worstRow = 0;
-        for (int r = 0; r < rows; r++) {
-            for (int j = 0; j < k; j++) {
-                row[j] = data.get(r * k + j);
+
+        double[] features(int row) {
+            double[] x = new double[width];
+            for (int j = 0; j < width; j++) {
+                x[j] = inputs.get(row * width + j);
             }
-            ConfidenceAssessment a =
-                    out.type() == OutputType.LOGITS
-                            ? model.confidence().assessLogits(row)
-                            : model.confidence().assess(row);
-            if (worst == null || a.smallestPValue() < worst.smallestPValue()) {
-                worst = a;
-                worstRow = r;
+            return x;
+        }
+    }
+
+    private static Rows rows(ModelRuntime model, InferenceEvent event) {
+        ModelSpec spec = model.spec();
+        List<Double> outputs = tensor(event.getOutputs(), spec.output().tensor()).getData();
+        List<Double> inputs = tensor(event.getInputs(), spec.features().tensor()).getData();
+        int classes = spec.output().classes().size();
+        return new Rows(
+                outputs.size() / classes, classes, spec.features().width(), outputs, inputs);
+    }
+
+    private static Tensor tensor(List<Tensor> tensors, String name) {
+        for (Tensor candidate : tensors) {
+            if (candidate.getName().equals(name)) {
+                return candidate;
             }
         }
-        return new Worst(worst, worstRow, rows);
+        throw new IllegalStateException("validated event without tensor " + name);
     }
 
     private static Alert alert(

@@ -2,37 +2,57 @@ package io.warden.jobs.monitor;
 
 import io.warden.detectors.confidence.ConfidenceAnomalyDetector;
 import io.warden.detectors.confidence.ConfidenceReference;
+import io.warden.detectors.profile.ProfileIo;
+import io.warden.detectors.profile.ReferenceProfile;
 import io.warden.jobs.config.ConfidenceReferenceFile;
 import io.warden.jobs.config.ModelSpec;
 import io.warden.jobs.config.ModelSpec.ConfidenceSettings;
 import io.warden.jobs.config.WardenConfig;
+import io.warden.jobs.drift.DriftModel;
+import io.warden.jobs.drift.DriftModels;
+import io.warden.jobs.drift.Observation;
 import java.io.Serializable;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The configured models with their ready-to-run detectors, built once on the client from the config
- * (reference files are read here, so a broken file fails before the job starts) and shipped to the
- * operators with the job graph.
+ * (profiles and reference files are read here, so a broken file fails before the job starts) and
+ * shipped to the operators with the job graph.
  */
 public final class ModelCatalog implements Serializable {
     private static final long serialVersionUID = 1L;
 
-    /** One model's spec and detectors. {@code confidence} is null when that detector is off. */
+    /**
+     * One model's spec and detectors. {@code confidence} is null when that detector is off; {@code
+     * observed} when drift or sequential detection needs its rows.
+     */
     public record ModelRuntime(
-            ModelSpec spec, ConfidenceAnomalyDetector confidence, String confidenceProfileId)
+            ModelSpec spec,
+            ConfidenceAnomalyDetector confidence,
+            String confidenceProfileId,
+            boolean observed)
             implements Serializable {}
 
     private final List<ModelRuntime> models;
+    private final DriftModels drift;
 
-    private ModelCatalog(List<ModelRuntime> models) {
+    private ModelCatalog(List<ModelRuntime> models, DriftModels drift) {
         this.models = List.copyOf(models);
+        this.drift = drift;
     }
 
     public static ModelCatalog from(WardenConfig config) {
         List<ModelRuntime> out = new ArrayList<>();
+        Map<String, DriftModel> drift = new HashMap<>();
         for (ModelSpec spec : config.models()) {
+            ReferenceProfile profile =
+                    spec.profile() == null
+                            ? null
+                            : ProfileIo.read(Path.of(spec.profile())).profile();
             ConfidenceSettings conf = spec.detectors().confidence();
             ConfidenceAnomalyDetector detector = null;
             String profileId = null;
@@ -43,19 +63,40 @@ public final class ModelCatalog implements Serializable {
                             ConfidenceReferenceFile.read(Path.of(conf.referenceFile()));
                     reference = ConfidenceReference.of(file.msp(), file.entropy(), file.margin());
                     profileId = file.id();
-                } else {
+                } else if (conf.reference() != null) {
                     reference =
                             ConfidenceReference.of(
                                     toArray(conf.reference().msp()),
                                     toArray(conf.reference().entropy()),
                                     toArray(conf.reference().margin()));
                     profileId = "inline:" + spec.name();
+                } else {
+                    reference =
+                            profile.predictions()
+                                    .flatMap(p -> p.confidence())
+                                    .orElseThrow(
+                                            () ->
+                                                    new IllegalArgumentException(
+                                                            "profile "
+                                                                    + spec.profile()
+                                                                    + " has no confidence reference"));
+                    profileId = profile.id();
                 }
                 detector = new ConfidenceAnomalyDetector(reference, conf.alpha());
             }
-            out.add(new ModelRuntime(spec, detector, profileId));
+            boolean driftOn =
+                    spec.detectors().drift() != null && spec.detectors().drift().enabled();
+            boolean sequentialOn =
+                    spec.detectors().sequential() != null
+                            && spec.detectors().sequential().enabled();
+            if (driftOn) {
+                drift.put(
+                        Observation.modelKey(spec.name(), spec.version()),
+                        DriftModel.of(spec, profile));
+            }
+            out.add(new ModelRuntime(spec, detector, profileId, driftOn || sequentialOn));
         }
-        return new ModelCatalog(out);
+        return new ModelCatalog(out, new DriftModels(drift));
     }
 
     /** The runtime for a model: exact version first, then the version-less spec of the name. */
@@ -71,6 +112,20 @@ public final class ModelCatalog implements Serializable {
             }
         }
         return any;
+    }
+
+    /** The drift references of the models with drift on. */
+    public DriftModels drift() {
+        return drift;
+    }
+
+    /** Whether any model has sequential detection on. */
+    public boolean anySequential() {
+        return models.stream()
+                .anyMatch(
+                        m ->
+                                m.spec().detectors().sequential() != null
+                                        && m.spec().detectors().sequential().enabled());
     }
 
     private static double[] toArray(List<Double> values) {

@@ -1,16 +1,28 @@
 package io.warden.jobs.monitor;
 
+import io.warden.jobs.config.ConfigException;
 import io.warden.jobs.config.InputSettings;
 import io.warden.jobs.config.JobSettings;
 import io.warden.jobs.config.WardenConfig;
+import io.warden.jobs.drift.DriftStage;
 import io.warden.jobs.kafka.KafkaConnectors;
+import io.warden.jobs.kafka.TopicAdmin;
 import io.warden.schemas.Alert;
 import io.warden.schemas.DeadLetter;
+import io.warden.schemas.DriftReport;
 import io.warden.schemas.InferenceEvent;
 import io.warden.schemas.ScoreRecord;
 import io.warden.schemas.SourceRef;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
@@ -40,7 +52,15 @@ public final class MonitorJob {
      * @param scores null unless {@code job.emit-scores}
      */
     public record Outputs(
-            Sink<Alert> alerts, Sink<DeadLetter> deadLetters, Sink<ScoreRecord> scores) {}
+            Sink<Alert> alerts,
+            Sink<DeadLetter> deadLetters,
+            Sink<ScoreRecord> scores,
+            Sink<DriftReport> driftReports) {
+        /** Outputs without drift reports (no model has drift on). */
+        public Outputs(Sink<Alert> alerts, Sink<DeadLetter> deadLetters, Sink<ScoreRecord> scores) {
+            this(alerts, deadLetters, scores, null);
+        }
+    }
 
     /** Checkpointing and parallelism as the config says. */
     public static void configure(StreamExecutionEnvironment env, WardenConfig config) {
@@ -50,6 +70,29 @@ public final class MonitorJob {
         if (job.parallelism() != null) {
             env.setParallelism(job.parallelism());
         }
+        if (job.checkpointDir() != null) {
+            Configuration storage = new Configuration();
+            storage.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
+            storage.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, job.checkpointDir());
+            env.configure(storage);
+        }
+    }
+
+    /**
+     * The config for a run on a local MiniCluster: checkpoints in a folder of the system's temp
+     * directory unless the config names one (Flink's default keeps them in memory, which refuses
+     * state beyond a few megabytes).
+     */
+    public static WardenConfig forLocalRun(WardenConfig config) {
+        if (config.job().checkpointDir() != null) {
+            return config;
+        }
+        java.nio.file.Path dir =
+                java.nio.file.Path.of(
+                        System.getProperty("java.io.tmpdir"),
+                        "warden-checkpoints",
+                        config.job().name());
+        return config.withJob(config.job().withCheckpointDir(dir.toUri().toString()));
     }
 
     /** Event time from each record's own time, bounded out-of-orderness and idleness. */
@@ -69,7 +112,7 @@ public final class MonitorJob {
                 .uid("kafka-input");
     }
 
-    /** Kafka sinks for the alerts, dead-letter and (optionally) scores topics. */
+    /** Kafka sinks for the alerts, dead-letter, drift and (optionally) scores topics. */
     public static Outputs kafkaOutputs(WardenConfig config) {
         return new Outputs(
                 KafkaConnectors.sink(config, config.topics().alerts(), Alert::getAlertId, "alerts"),
@@ -84,7 +127,9 @@ public final class MonitorJob {
                                 config.topics().scores(),
                                 ScoreRecord::getRequestId,
                                 "scores")
-                        : null);
+                        : null,
+                KafkaConnectors.sink(
+                        config, config.topics().drift(), DriftReport::getReportId, "drift"));
     }
 
     /**
@@ -97,29 +142,101 @@ public final class MonitorJob {
         SingleOutputStreamOperator<Ingested> routed =
                 input.process(new RouteIngested()).name("route").uid("route");
 
-        SingleOutputStreamOperator<InferenceEvent> joined =
-                routed.keyBy(Ingested::requestId)
-                        .process(new RequestResponseJoin(config.input().joinTimeout(), validator))
-                        .name("join-request-response")
-                        .uid("join-request-response");
+        // Split input: requests and responses meet in the join. Combined input: events come
+        // whole. Only the branch in use is built, so that scoring chains to its input.
+        DataStream<DeadLetter> deadLetters = routed.getSideOutput(RouteIngested.DEAD_LETTERS);
+        DataStream<InferenceEvent> events;
+        if (config.input().mode() == InputSettings.Mode.SPLIT) {
+            SingleOutputStreamOperator<InferenceEvent> joined =
+                    routed.keyBy(Ingested::requestId)
+                            .process(
+                                    new RequestResponseJoin(
+                                            config.input().joinTimeout(), validator))
+                            .name("join-request-response")
+                            .uid("join-request-response");
+            deadLetters = deadLetters.union(joined.getSideOutput(RequestResponseJoin.DEAD_LETTERS));
+            events = joined;
+        } else {
+            events = routed.getSideOutput(RouteIngested.EVENTS);
+        }
 
         SingleOutputStreamOperator<ScoreRecord> scored =
-                joined.union(routed.getSideOutput(RouteIngested.EVENTS))
-                        .process(new ConfidenceScoring(catalog))
+                events.process(new ConfidenceScoring(catalog))
                         .name("score-confidence")
                         .uid("score-confidence");
 
-        scored.getSideOutput(ConfidenceScoring.ALERTS)
-                .sinkTo(outputs.alerts())
-                .name("alerts-sink")
-                .uid("alerts-sink");
-        routed.getSideOutput(RouteIngested.DEAD_LETTERS)
-                .union(joined.getSideOutput(RequestResponseJoin.DEAD_LETTERS))
-                .sinkTo(outputs.deadLetters())
-                .name("deadletter-sink")
-                .uid("deadletter-sink");
+        DataStream<Alert> alerts = scored.getSideOutput(ConfidenceScoring.ALERTS);
+        if (!catalog.drift().isEmpty()) {
+            if (outputs.driftReports() == null) {
+                throw new IllegalArgumentException(
+                        "a model has drift detection on, but the job has no drift-report output");
+            }
+            alerts =
+                    alerts.union(
+                            DriftStage.build(
+                                    config,
+                                    catalog.drift(),
+                                    scored.getSideOutput(ConfidenceScoring.OBSERVATIONS),
+                                    outputs.driftReports()));
+        }
+        alerts.sinkTo(outputs.alerts()).name("alerts-sink").uid("alerts-sink");
+        deadLetters.sinkTo(outputs.deadLetters()).name("deadletter-sink").uid("deadletter-sink");
         if (outputs.scores() != null) {
             scored.sinkTo(outputs.scores()).name("scores-sink").uid("scores-sink");
+        }
+    }
+
+    /**
+     * The topics this config makes the job read or write, by config key ({@code topics.alerts}
+     * ...), in a stable order.
+     */
+    public static Map<String, String> topicsUsed(WardenConfig config) {
+        Map<String, String> used = new LinkedHashMap<>();
+        switch (config.input().mode()) {
+            case SPLIT -> {
+                used.put("topics.requests", config.topics().requests());
+                used.put("topics.responses", config.topics().responses());
+            }
+            case COMBINED -> used.put("topics.events", config.topics().events());
+        }
+        used.put("topics.alerts", config.topics().alerts());
+        used.put("topics.dead-letter", config.topics().deadLetter());
+        if (config.job().emitScores()) {
+            used.put("topics.scores", config.topics().scores());
+        }
+        if (config.models().stream()
+                .anyMatch(m -> m.detectors().drift() != null && m.detectors().drift().enabled())) {
+            used.put("topics.drift", config.topics().drift());
+        }
+        return used;
+    }
+
+    /**
+     * Fails fast, naming the key and topic, when a topic the job needs does not exist: warden
+     * creates no topics itself (their partitions and replication are the operator's choice), and a
+     * Kafka sink writing to a missing topic would otherwise retry without end.
+     *
+     * @throws ConfigException listing every missing topic
+     */
+    public static void checkTopicsExist(WardenConfig config, Duration timeout) {
+        Map<String, Object> props = new HashMap<>();
+        config.kafka().clientProperties().forEach((k, v) -> props.put((String) k, v));
+        List<String> missing = new ArrayList<>();
+        try (TopicAdmin admin = TopicAdmin.create(props)) {
+            for (Map.Entry<String, String> t : topicsUsed(config).entrySet()) {
+                if (!admin.exists(t.getValue(), timeout)) {
+                    missing.add(
+                            t.getKey()
+                                    + ": topic '"
+                                    + t.getValue()
+                                    + "' does not exist on "
+                                    + config.kafka().bootstrapServers()
+                                    + " (create it, or name another)");
+                }
+            }
+        }
+        if (!missing.isEmpty()) {
+            throw new ConfigException("kafka topics", missing);
         }
     }
 

@@ -3,6 +3,7 @@ package io.warden.jobs.monitor;
 import io.warden.jobs.config.ConfigLoader;
 import io.warden.jobs.config.WardenConfig;
 import java.nio.file.Path;
+import java.time.Duration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
@@ -30,6 +31,7 @@ public final class MonitorJobMain {
             System.exit(2);
         }
         WardenConfig config = ConfigLoader.load(configFile);
+        MonitorJob.checkTopicsExist(config, Duration.ofSeconds(30));
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         MonitorJob.configure(env, config);
         MonitorJob.build(

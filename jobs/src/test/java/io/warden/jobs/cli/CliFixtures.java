@@ -1,5 +1,6 @@
 package io.warden.jobs.cli;
 
+import io.warden.jobs.demo.DemoProfile;
 import io.warden.schemas.Alert;
 import io.warden.schemas.AlertKind;
 import io.warden.schemas.DeadLetter;
@@ -71,9 +72,9 @@ final class CliFixtures {
         m.appendTail(out);
         Path file = dir.resolve("warden.yaml");
         Files.writeString(file, out.toString());
-        Path reference = dir.resolve("reference/demo-classifier-confidence.json");
+        Path reference = dir.resolve(DemoProfile.FILE);
         Files.createDirectories(reference.getParent());
-        Files.writeString(reference, resource("reference/demo-classifier-confidence.json"));
+        Files.writeString(reference, resource(DemoProfile.FILE));
         return file;
     }
 
@@ -197,7 +198,7 @@ final class CliFixtures {
                 .setModelName("demo-classifier")
                 .setModelVersion("1")
                 .setWindow(new TimeWindow(T0, T0.plusSeconds(300)))
-                .setProfileId("demo-classifier-confidence-v1")
+                .setProfileId(DemoProfile.ID)
                 .setSampleCount(12345L)
                 .setFeatures(
                         List.of(

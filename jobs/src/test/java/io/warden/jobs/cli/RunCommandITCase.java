@@ -65,13 +65,31 @@ class RunCommandITCase {
     }
 
     @Test
+    void shouldRefuseToStartNamingEveryMissingTopic() throws Exception {
+        Path configFile = CliFixtures.writeConfig(dir, KAFKA.bootstrapServers(), "absent");
+
+        Cli.Result result = Cli.run("run", "--config", configFile.toString(), "--bounded");
+
+        assertThat(result.exitCode()).isEqualTo(WardenCli.EXIT_CONFIG);
+        assertThat(result.err())
+                .contains("topics.requests: topic 'absent.inference.requests' does not exist")
+                .contains("topics.drift: topic 'absent.warden.drift' does not exist");
+    }
+
+    @Test
     void shouldScoreAlertAndDeadLetterWhatTheInputTopicsHoldAndExit0() throws Exception {
         Path configFile = CliFixtures.writeConfig(dir, KAFKA.bootstrapServers(), "run");
         WardenConfig config = ConfigLoader.load(configFile);
         TopicSettings t = config.topics();
         KAFKA.cluster()
                 .createTopics(
-                        2, t.requests(), t.responses(), t.alerts(), t.scores(), t.deadLetter());
+                        2,
+                        t.requests(),
+                        t.responses(),
+                        t.alerts(),
+                        t.scores(),
+                        t.deadLetter(),
+                        t.drift());
         DemoTraffic traffic =
                 new DemoTraffic(
                         DemoModel.standard(),
@@ -135,7 +153,7 @@ class RunCommandITCase {
                     }
                 }
                 // NaN: the request is invalid and its response an orphan; unknown model: both.
-                case NAN_INPUT, UNKNOWN_MODEL -> expectedDead += 2;
+                case NAN_INPUT, WRONG_SHAPE, UNKNOWN_MODEL -> expectedDead += 2;
                 case NO_RESPONSE, GARBAGE -> expectedDead += 1;
             }
         }
@@ -145,7 +163,10 @@ class RunCommandITCase {
         assertThat(read(t.scores(), joinable.size(), ScoreRecord.class))
                 .extracting(ScoreRecord::getRequestId)
                 .containsExactlyInAnyOrderElementsOf(joinable);
-        assertThat(read(t.alerts(), expectedAlerts.size(), Alert.class))
+        assertThat(
+                        read(t.alerts(), expectedAlerts.size(), Alert.class).stream()
+                                .filter(a -> a.getKind() == AlertKind.CONFIDENCE_ANOMALY)
+                                .toList())
                 .extracting(Alert::getAlertId)
                 .containsExactlyInAnyOrderElementsOf(expectedAlerts);
         assertThat(read(t.deadLetter(), expectedDead, DeadLetter.class)).hasSize(expectedDead);

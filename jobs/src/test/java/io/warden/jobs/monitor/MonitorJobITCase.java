@@ -117,7 +117,8 @@ class MonitorJobITCase {
                         t.events(),
                         t.alerts(),
                         t.scores(),
-                        t.deadLetter());
+                        t.deadLetter(),
+                        t.drift());
         return out;
     }
 
@@ -211,7 +212,11 @@ class MonitorJobITCase {
 
         List<ScoreRecord> scores =
                 read(config.topics().scores(), joinable.size(), ScoreRecord.class);
-        List<Alert> alerts = read(config.topics().alerts(), expectedAlertIds.size(), Alert.class);
+        // Only the confidence alerts: this traffic's defects and ambiguous share also make drift.
+        List<Alert> alerts =
+                read(config.topics().alerts(), expectedAlertIds.size(), Alert.class).stream()
+                        .filter(a -> a.getKind() == AlertKind.CONFIDENCE_ANOMALY)
+                        .toList();
         List<DeadLetter> dead =
                 read(config.topics().deadLetter(), expectedDeadCount, DeadLetter.class);
 
@@ -231,7 +236,8 @@ class MonitorJobITCase {
                             assertThat(a.getSubject().getType()).isEqualTo(SubjectType.REQUEST);
                             assertThat(a.getEvidence().getRequestIds())
                                     .containsExactly(a.getSubject().getId());
-                            assertThat(a.getProfileId()).isEqualTo("demo-classifier-confidence-v1");
+                            assertThat(a.getProfileId())
+                                    .isEqualTo(io.warden.jobs.demo.DemoProfile.ID);
                             assertThat(a.getScores()).hasSize(3).anyMatch(s -> s.getFlagged());
                         });
         // Every defective record on the dead-letter topic with its reason, and nothing else there.

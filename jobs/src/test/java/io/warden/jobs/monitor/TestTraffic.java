@@ -29,6 +29,8 @@ final class TestTraffic {
                 new ModelSpec(
                         MODEL,
                         null,
+                        null,
+                        null,
                         new FeatureSpec("input", List.of("a", "b", "c", "d"), null),
                         new OutputSpec("probabilities", type, List.of("x", "y", "z")),
                         new ModelSpec.DetectorSettings(
@@ -40,7 +42,9 @@ final class TestTraffic {
                                                 List.of(0.9, 0.95, 0.99, 0.97),
                                                 List.of(0.1, 0.2, 0.05, 0.15),
                                                 List.of(0.8, 0.9, 0.98, 0.95)),
-                                        null)));
+                                        null),
+                                null,
+                                null));
         return new WardenConfig(
                 new KafkaSettings("localhost:9092", null, null, null, null, Map.of()),
                 null,

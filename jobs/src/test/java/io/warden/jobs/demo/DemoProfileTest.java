@@ -3,27 +3,32 @@ package io.warden.jobs.demo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.warden.detectors.confidence.Confidence;
-import io.warden.jobs.config.ConfidenceReferenceFile;
+import io.warden.detectors.profile.ProfileFile;
+import io.warden.detectors.profile.ProfileIo;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
-class DemoReferenceTest {
-    private static final Path SHIPPED = Path.of("..", "deploy", DemoReference.FILE);
+class DemoProfileTest {
+    private static final Path SHIPPED = Path.of("..", "deploy", DemoProfile.FILE);
 
     @Test
-    void shippedReferenceIsWhatTheGeneratorWrites() throws Exception {
-        assertThat(Files.readString(SHIPPED))
-                .as("regenerate with DemoReference.main if DemoModel changed")
-                .isEqualTo(DemoReference.json(DemoModel.standard()));
+    void shippedProfileIsWhatTheGeneratorWrites() throws Exception {
+        assertThat(Files.readAllBytes(SHIPPED))
+                .as("regenerate with DemoProfile.main if DemoModel changed")
+                .isEqualTo(DemoProfile.bytes(DemoModel.standard()));
     }
 
     @Test
-    void shippedReferenceReadsWithItsIdAndSamples() {
-        ConfidenceReferenceFile f = ConfidenceReferenceFile.read(SHIPPED);
-        assertThat(f.id()).isEqualTo(DemoReference.ID);
-        assertThat(f.msp()).hasSize(4000);
+    void shippedProfileHasFeaturesPredictionsAndPca() {
+        ProfileFile f = ProfileIo.read(SHIPPED);
+        assertThat(f.profile().id()).isEqualTo(DemoProfile.ID);
+        assertThat(f.profile().schema().numericFeatures()).isEqualTo(DemoModel.FEATURES);
+        assertThat(f.profile().predictions().orElseThrow().classLabels())
+                .isEqualTo(DemoModel.CLASSES);
+        assertThat(f.profile().predictions().orElseThrow().confidence()).isPresent();
+        assertThat(f.profile().multivariate().orElseThrow().pca()).isPresent();
         assertThat(f.sha256()).hasSize(64);
     }
 

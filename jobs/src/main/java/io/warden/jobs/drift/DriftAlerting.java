@@ -1,0 +1,230 @@
+package io.warden.jobs.drift;
+
+import io.warden.jobs.config.ModelSpec.DriftSettings;
+import io.warden.jobs.monitor.Ids;
+import io.warden.schemas.Alert;
+import io.warden.schemas.AlertKind;
+import io.warden.schemas.DetectorScore;
+import io.warden.schemas.DriftReport;
+import io.warden.schemas.DriftStatistic;
+import io.warden.schemas.Evidence;
+import io.warden.schemas.FeatureDrift;
+import io.warden.schemas.Severity;
+import io.warden.schemas.Subject;
+import io.warden.schemas.SubjectType;
+import io.warden.schemas.TimeWindow;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+
+/**
+ * One alert per drift, not one per window: a model version's drift reports pass through hysteresis.
+ * After {@code alert-after} consecutive drifted windows it raises one DRIFT alert naming the
+ * drifted features ranked by effect size (Jensen-Shannon distance); while the drift lasts, nothing
+ * more; after {@code recover-after} consecutive clean windows, one recovery alert (severity INFO).
+ * Alert ids derive from the model and the start of the episode, so a replay gives the same ids.
+ */
+public final class DriftAlerting extends KeyedProcessFunction<String, DriftReport, Alert> {
+    private static final long serialVersionUID = 1L;
+
+    /** At most this many features are named in an alert. */
+    static final int MAX_FEATURES = 10;
+
+    private final DriftModels models;
+    private transient ValueState<DriftEpisode> episode;
+
+    public DriftAlerting(DriftModels models) {
+        this.models = models;
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+        episode =
+                getRuntimeContext()
+                        .getState(
+                                new ValueStateDescriptor<>(
+                                        "drift-episode", TypeInformation.of(DriftEpisode.class)));
+    }
+
+    @Override
+    public void processElement(DriftReport report, Context ctx, Collector<Alert> out)
+            throws Exception {
+        DriftModel model = models.find(report.getModelName(), report.getModelVersion());
+        DriftSettings settings = model.settings;
+        DriftEpisode e = episode.value();
+        if (e == null) {
+            e = new DriftEpisode();
+        }
+        long start = report.getWindow().getStart().toEpochMilli();
+        if (report.getDrifted()) {
+            if (e.driftedStreak == 0 && !e.active) {
+                e.streakStart = start;
+            }
+            e.driftedStreak++;
+            e.cleanStreak = 0;
+            if (!e.active && e.driftedStreak >= settings.alertAfter()) {
+                e.active = true;
+                Alert alert = driftAlert(ctx.getCurrentKey(), report, model, e.streakStart);
+                e.alertId = alert.getAlertId();
+                out.collect(alert);
+            }
+        } else {
+            e.cleanStreak++;
+            e.driftedStreak = 0;
+            if (e.active && e.cleanStreak >= settings.recoverAfter()) {
+                out.collect(recovery(ctx.getCurrentKey(), report, model, e));
+                e.active = false;
+                e.alertId = null;
+            }
+        }
+        if (!e.active && e.driftedStreak == 0) {
+            episode.clear();
+        } else {
+            episode.update(e);
+        }
+    }
+
+    static Alert driftAlert(String key, DriftReport r, DriftModel model, long episodeStart) {
+        List<FeatureDrift> drifted = new ArrayList<>();
+        for (FeatureDrift f : r.getFeatures()) {
+            if (f.getDrifted()) {
+                drifted.add(f);
+            }
+        }
+        drifted.sort(
+                Comparator.comparingDouble(DriftEvaluator::effectSize)
+                        .reversed()
+                        .thenComparing(FeatureDrift::getFeature));
+        List<FeatureDrift> top = drifted.subList(0, Math.min(MAX_FEATURES, drifted.size()));
+        List<DetectorScore> scores = new ArrayList<>();
+        List<String> names = new ArrayList<>();
+        StringBuilder summary = new StringBuilder("drift in ").append(key);
+        if (!top.isEmpty()) {
+            summary.append(": ").append(drifted.size()).append(" feature(s) drifted, most ");
+        }
+        for (int i = 0; i < top.size(); i++) {
+            FeatureDrift f = top.get(i);
+            names.add(f.getFeature());
+            if (i < 3) {
+                summary.append(i == 0 ? "" : ", ")
+                        .append(f.getFeature())
+                        .append(
+                                String.format(
+                                        Locale.ROOT, " (JS %.3f)", DriftEvaluator.effectSize(f)));
+            }
+            for (DriftStatistic s : f.getStatistics()) {
+                if (s.getDrifted()) {
+                    scores.add(score("drift." + f.getFeature() + "." + s.getName(), s));
+                }
+            }
+        }
+        for (DriftStatistic s : r.getOverall()) {
+            if (s.getDrifted()) {
+                scores.add(score("drift." + s.getName(), s));
+                summary.append(top.isEmpty() ? ": " : "; ").append(s.getName());
+            }
+        }
+        Map<String, String> details = new LinkedHashMap<>();
+        details.put("report_id", r.getReportId());
+        details.put("rows", Long.toString(r.getSampleCount()));
+        details.put("drifted_features", Integer.toString(drifted.size()));
+        details.put("episode_start", Instant.ofEpochMilli(episodeStart).toString());
+        details.put("correction", String.valueOf(r.getCorrection()));
+        return alert(
+                Ids.of(
+                        AlertKind.DRIFT.name(),
+                        r.getModelName(),
+                        r.getModelVersion(),
+                        SubjectType.MODEL.name(),
+                        key,
+                        Long.toString(episodeStart)),
+                key,
+                r,
+                model.settings.severity(),
+                summary.toString(),
+                scores,
+                names,
+                details,
+                episodeStart);
+    }
+
+    private static Alert recovery(String key, DriftReport r, DriftModel model, DriftEpisode e) {
+        Map<String, String> details = new LinkedHashMap<>();
+        details.put("state", "recovered");
+        details.put("drift_alert_id", e.alertId);
+        details.put("episode_start", Instant.ofEpochMilli(e.streakStart).toString());
+        details.put("clean_windows", Integer.toString(e.cleanStreak));
+        details.put("report_id", r.getReportId());
+        return alert(
+                Ids.of(
+                        AlertKind.DRIFT.name(),
+                        r.getModelName(),
+                        r.getModelVersion(),
+                        SubjectType.MODEL.name(),
+                        key,
+                        Long.toString(e.streakStart),
+                        "recovered"),
+                key,
+                r,
+                Severity.INFO,
+                "drift in "
+                        + key
+                        + " that began "
+                        + Instant.ofEpochMilli(e.streakStart)
+                        + " has ended ("
+                        + e.cleanStreak
+                        + " clean windows)",
+                List.of(),
+                List.of(),
+                details,
+                e.streakStart);
+    }
+
+    private static Alert alert(
+            String id,
+            String key,
+            DriftReport r,
+            Severity severity,
+            String summary,
+            List<DetectorScore> scores,
+            List<String> features,
+            Map<String, String> details,
+            long episodeStart) {
+        return Alert.newBuilder()
+                .setAlertId(id)
+                .setEventTime(r.getWindow().getEnd())
+                .setModelName(r.getModelName())
+                .setModelVersion(r.getModelVersion())
+                .setKind(AlertKind.DRIFT)
+                .setSeverity(severity)
+                .setSubject(new Subject(SubjectType.MODEL, key))
+                .setSummary(summary)
+                .setScores(scores)
+                .setEvidence(
+                        Evidence.newBuilder()
+                                .setRequestIds(List.of())
+                                .setFeatureNames(features)
+                                .setDetails(details)
+                                .build())
+                .setAtlasTechnique(null)
+                .setWindow(
+                        new TimeWindow(Instant.ofEpochMilli(episodeStart), r.getWindow().getEnd()))
+                .setProfileId(r.getProfileId())
+                .build();
+    }
+
+    private static DetectorScore score(String detector, DriftStatistic s) {
+        return new DetectorScore(
+                detector, s.getValue(), s.getThreshold(), s.getPValue(), s.getDrifted());
+    }
+}

@@ -1,0 +1,33 @@
+package io.warden.jobs.drift;
+
+/**
+ * One row of scored traffic, as the drift windows and sequential detectors see it: the row's
+ * feature values, the predicted class and the answer's confidence. A batched request gives one
+ * observation per row. A Flink POJO.
+ */
+public class Observation {
+    /** {@link #modelKey(String, String)} of the model and version that answered. */
+    public String modelKey;
+
+    public String modelName;
+    public String modelVersion;
+    public String requestId;
+    public long eventTime;
+
+    /** Feature values in the configured order (non-finite values never get here). */
+    public double[] features;
+
+    /** Index into the configured classes. */
+    public int predictedClass;
+
+    public double msp;
+    public double entropy;
+    public double margin;
+
+    public Observation() {}
+
+    /** The key of per-model-version state: name and version, which may be null. */
+    public static String modelKey(String name, String version) {
+        return version == null ? name : name + "@" + version;
+    }
+}
