@@ -243,4 +243,106 @@ class ConfigLoaderTest {
         assertThatThrownBy(() -> ConfigLoader.load(dir.resolve("nope.yaml"), Map.of()))
                 .hasMessageContaining("nope.yaml: config file not found");
     }
+
+    /** The demo model's config with its shipped profile, and the given detectors section. */
+    private String profiled(String detectors) throws IOException {
+        Files.copy(
+                Path.of("..", "deploy", "reference", "demo-classifier.profile.json"),
+                dir.resolve("demo.profile.json"));
+        return kafka()
+                + """
+                models:
+                  - name: demo-classifier
+                    profile: demo.profile.json
+                    features: {tensor: input, names: [f0, f1, f2, f3, f4, f5, f6, f7]}
+                    output: {tensor: probabilities, classes: [alpha, bravo, charlie, delta]}
+                    detectors:
+                """
+                + detectors.indent(6);
+    }
+
+    @Test
+    void shouldTakeTheConfidenceReferenceAndDriftFromTheProfile() throws IOException {
+        WardenConfig c = load(profiled("confidence: {alpha: 0.001}\ndrift: {window: 30s}\n"));
+
+        ModelSpec m = c.models().get(0);
+        assertThat(m.profile()).isEqualTo(dir.resolve("demo.profile.json").toString());
+        assertThat(m.detectors().drift().window()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(m.detectors().drift().correction()).isEqualTo("benjamini-hochberg");
+    }
+
+    @Test
+    void shouldRequireAProfileForDrift() {
+        String yaml =
+                kafka()
+                        + MODEL.replace(
+                                "confidence: {alpha: 0.01, reference-file: ref.json}",
+                                "drift: {window: 1m}");
+        assertThatThrownBy(() -> load(yaml))
+                .hasMessageContaining(
+                        "models[0].detectors.drift: needs the model's reference profile");
+    }
+
+    @Test
+    void shouldNameAMissingProfileFile() {
+        String yaml =
+                kafka()
+                        + MODEL.replace(
+                                "    features:", "    profile: nowhere.json\n    features:");
+        assertThatThrownBy(() -> load(yaml))
+                .hasMessageContaining("models[0].profile: cannot read profile file")
+                .hasMessageContaining("nowhere.json");
+    }
+
+    @Test
+    void shouldRefuseAProfileThatDoesNotMatchItsPin() throws IOException {
+        String yaml =
+                profiled("drift: {}\n")
+                        .replace(
+                                "profile: demo.profile.json",
+                                "profile: demo.profile.json\n    profile-sha256: \"0000\"");
+        assertThatThrownBy(() -> load(yaml))
+                .hasMessageContaining("models[0].profile-sha256:")
+                .hasMessageContaining("not the pinned 0000");
+    }
+
+    @Test
+    void shouldRefuseAProfileWithoutTheConfiguredFeatures() throws IOException {
+        String yaml = profiled("drift: {}\n").replace("f7]}", "f7, f8]}");
+        assertThatThrownBy(() -> load(yaml))
+                .hasMessageContaining("models[0].profile:")
+                .hasMessageContaining("has no numeric feature(s) [f8]");
+    }
+
+    @Test
+    void shouldNameBadDriftSettings() throws IOException {
+        String yaml =
+                profiled(
+                        "drift: {correction: fdr, alpha: 1.5, slide: 2m, window: 1m, thresholds: {js-distance: 2.0}, recover-after: 0}\n");
+        assertThatThrownBy(() -> load(yaml))
+                .hasMessageContaining("models[0].detectors.drift.correction: 'fdr' is not one of")
+                .hasMessageContaining("models[0].detectors.drift.alpha: must be in (0, 1)")
+                .hasMessageContaining(
+                        "models[0].detectors.drift.slide: must not be longer than the window")
+                .hasMessageContaining(
+                        "models[0].detectors.drift.thresholds: Jensen-Shannon distance threshold")
+                .hasMessageContaining(
+                        "models[0].detectors.drift.recover-after: must be at least 1");
+    }
+
+    @Test
+    void shouldNameAnUnknownSequentialSignal() throws IOException {
+        String yaml = profiled("sequential: {signals: [msp, f3, foo]}\n");
+        assertThatThrownBy(() -> load(yaml))
+                .hasMessageContaining(
+                        "models[0].detectors.sequential.signals: 'foo' is neither msp, entropy, margin nor a feature name");
+    }
+
+    @Test
+    void shouldRequireAConfidenceReference() {
+        String yaml =
+                kafka() + MODEL.replace("{alpha: 0.01, reference-file: ref.json}", "{alpha: 0.01}");
+        assertThatThrownBy(() -> load(yaml))
+                .hasMessageContaining("models[0].detectors.confidence: needs a reference");
+    }
 }
