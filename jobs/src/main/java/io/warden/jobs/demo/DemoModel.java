@@ -22,13 +22,27 @@ public final class DemoModel {
     private static final double CLASS_SPREAD = 1.2;
 
     private final double[][] means;
+    private final List<String> featureNames;
 
     /**
      * The model is fixed by its seed; the demo and the shipped reference use {@link #standard()}.
      */
     public DemoModel(long seed) {
+        this(seed, FEATURES.size());
+    }
+
+    /**
+     * A model like the standard one with {@code features} features named {@code f0, f1, ...} (for
+     * tests that need wider inputs), four classes.
+     */
+    public DemoModel(long seed, int features) {
         Random r = new Random(seed);
-        means = new double[CLASSES.size()][FEATURES.size()];
+        List<String> names = new java.util.ArrayList<>(features);
+        for (int d = 0; d < features; d++) {
+            names.add("f" + d);
+        }
+        featureNames = List.copyOf(names);
+        means = new double[CLASSES.size()][features];
         for (double[] mean : means) {
             for (int d = 0; d < mean.length; d++) {
                 mean[d] = CLASS_SPREAD * r.nextGaussian();
@@ -38,6 +52,11 @@ public final class DemoModel {
 
     public static DemoModel standard() {
         return new DemoModel(20261125L);
+    }
+
+    /** The feature names, {@code f0} upwards. */
+    public List<String> featureNames() {
+        return featureNames;
     }
 
     public int classes() {

@@ -35,7 +35,7 @@ public final class DemoProfile {
         Random r = new Random(SEED);
         ProfileBuilder builder =
                 ProfileBuilder.create(
-                        ProfileSchema.of(DemoModel.FEATURES, List.of(), DemoModel.CLASSES),
+                        ProfileSchema.of(model.featureNames(), List.of(), DemoModel.CLASSES),
                         ProfileSettings.defaults());
         for (int i = 0; i < ROWS; i++) {
             double[] x = model.sample(r.nextInt(model.classes()), r);

@@ -86,11 +86,6 @@ public final class DemoTraffic {
     public record Drift(long from, long to, List<String> features, double shift) {
         public Drift {
             features = List.copyOf(features);
-            for (String f : features) {
-                if (!DemoModel.FEATURES.contains(f)) {
-                    throw new IllegalArgumentException("no demo feature named " + f);
-                }
-            }
             if (from < 0 || to <= from) {
                 throw new IllegalArgumentException(
                         "drift needs 0 <= from < to, got " + from + ", " + to);
@@ -138,7 +133,11 @@ public final class DemoTraffic {
             if (d.covers(i)) {
                 drifted = true;
                 for (String f : d.features()) {
-                    x[DemoModel.FEATURES.indexOf(f)] += d.shift();
+                    int index = model.featureNames().indexOf(f);
+                    if (index < 0) {
+                        throw new IllegalArgumentException("the demo model has no feature " + f);
+                    }
+                    x[index] += d.shift();
                 }
             }
         }

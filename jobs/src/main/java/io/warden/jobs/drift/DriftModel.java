@@ -99,7 +99,15 @@ public final class DriftModel implements Serializable {
             for (double v : sample) {
                 sketch.update(v);
             }
-            msp = NumericReference.of(sketch, io.warden.detectors.drift.Bins.DEFAULT_BINS);
+            // In probability units, not per standard deviation: a confident model's MSP sits near 1
+            // with a tiny spread, and per-sd distances would turn a handful of unsure answers into
+            // "drift". So wasserstein_norm here is the mean shift of the MSP distribution.
+            msp =
+                    NumericReference.of(
+                            sketch,
+                            io.warden.detectors.drift.Bins.equalFrequencyEdges(
+                                    sketch, io.warden.detectors.drift.Bins.DEFAULT_BINS),
+                            1.0);
         }
         PcaDriftReference pca = null;
         int[] pcaColumns = null;

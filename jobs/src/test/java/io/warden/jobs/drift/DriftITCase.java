@@ -2,6 +2,7 @@ package io.warden.jobs.drift;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.warden.detectors.profile.ProfileIo;
 import io.warden.jobs.config.InputSettings;
 import io.warden.jobs.config.KafkaSettings;
 import io.warden.jobs.config.ModelSpec;
@@ -9,6 +10,7 @@ import io.warden.jobs.config.TopicSettings;
 import io.warden.jobs.config.WardenConfig;
 import io.warden.jobs.demo.Demo;
 import io.warden.jobs.demo.DemoModel;
+import io.warden.jobs.demo.DemoProfile;
 import io.warden.jobs.demo.DemoTraffic;
 import io.warden.jobs.demo.DemoTraffic.Planned;
 import io.warden.jobs.embedded.EmbeddedKafkaExtension;
@@ -41,14 +43,17 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Windowed drift end to end, on traffic with a known covariate shift: six 10-second windows, the
- * middle two with features f2 and f5 shifted by one standard deviation.
+ * Windowed drift end to end on a 20-feature model, through the real broker and a MiniCluster: six
+ * 10-second windows of 2,000 rows; two features shifted by one standard deviation from a known time
+ * (to the end, or for two windows), or nothing shifted.
  */
 class DriftITCase {
     private static final Instant START = Instant.parse("2026-11-25T10:00:00Z");
     private static final int RATE = 200;
     private static final int REQUESTS = 12_000;
     private static final Duration WINDOW = Duration.ofSeconds(10);
+    private static final List<String> SHIFTED = List.of("f7", "f13");
+    private static final DemoModel MODEL = new DemoModel(2026, 20);
 
     @RegisterExtension static final EmbeddedKafkaExtension KAFKA = new EmbeddedKafkaExtension();
 
@@ -62,46 +67,48 @@ class DriftITCase {
 
     @TempDir static Path work;
 
-    private static WardenConfig base;
+    private static Path profile;
 
     @BeforeAll
     static void produceTraffic() throws Exception {
-        base = config("drift", 2);
+        profile = work.resolve("wide.profile.json");
+        ProfileIo.write(DemoProfile.build(MODEL), profile);
+        produce("lasting", new DemoTraffic.Drift(4_000, REQUESTS, SHIFTED, 1.0));
+        produce("middle", new DemoTraffic.Drift(4_000, 8_000, SHIFTED, 1.0));
+        produce("none", null);
+    }
+
+    /**
+     * 12,000 requests from START at 200/s on the input topics {@code <input>.requests/.responses}.
+     */
+    private static void produce(String input, DemoTraffic.Drift drift) throws Exception {
+        KAFKA.cluster().createTopics(2, input + ".requests", input + ".responses");
+        DemoTraffic.Mix mix = new DemoTraffic.Mix(0.005, 0.0);
         DemoTraffic traffic =
-                new DemoTraffic(
-                        DemoModel.standard(),
-                        31,
-                        new DemoTraffic.Mix(0.005, 0.0)
-                                .withDrift(
-                                        new DemoTraffic.Drift(
-                                                4_000, 8_000, List.of("f2", "f5"), 1.0)),
-                        START,
-                        RATE);
+                new DemoTraffic(MODEL, 31, drift == null ? mix : mix.withDrift(drift), START, RATE);
         try (CheckedProducer producer =
                 CheckedProducer.create(KAFKA.cluster().clientProperties())) {
             for (int i = 0; i < REQUESTS; i++) {
                 Planned p = traffic.next();
                 for (DemoTraffic.Record r : p.records()) {
-                    String topic =
-                            r.stream() == DemoTraffic.Stream.REQUESTS
-                                    ? base.topics().requests()
-                                    : base.topics().responses();
-                    producer.send(topic, r.key().getBytes(StandardCharsets.UTF_8), r.value());
+                    String suffix =
+                            r.stream() == DemoTraffic.Stream.REQUESTS ? ".requests" : ".responses";
+                    producer.send(
+                            input + suffix, r.key().getBytes(StandardCharsets.UTF_8), r.value());
                 }
             }
             producer.flush();
         }
     }
 
-    /**
-     * The example config with 10 s drift windows, reading the shared input, writing its own output.
-     */
-    private static WardenConfig config(String output, int parallelism) throws Exception {
+    /** The example config for the wide model with 10 s drift windows, reading {@code input}. */
+    private static WardenConfig config(String input, String output, int parallelism)
+            throws Exception {
         WardenConfig c = Demo.demoConfig(work.resolve(output), KAFKA.bootstrapServers());
         TopicSettings t =
                 new TopicSettings(
-                        "drift.requests",
-                        "drift.responses",
+                        input + ".requests",
+                        input + ".responses",
                         null,
                         null,
                         output + ".alerts",
@@ -116,9 +123,9 @@ class DriftITCase {
                     new ModelSpec(
                             m.name(),
                             m.version(),
-                            m.profile(),
-                            m.profileSha256(),
-                            m.features(),
+                            profile.toString(),
+                            null,
+                            new ModelSpec.FeatureSpec("input", MODEL.featureNames(), null),
                             m.output(),
                             new ModelSpec.DetectorSettings(
                                     m.detectors().confidence(),
@@ -141,36 +148,24 @@ class DriftITCase {
                                     null)));
         }
         KafkaSettings k = c.kafka();
-        WardenConfig out =
-                new WardenConfig(
-                        new KafkaSettings(
-                                k.bootstrapServers(),
-                                output,
-                                k.startingOffsets(),
-                                k.delivery(),
-                                output,
-                                k.properties()),
-                        t,
-                        new InputSettings(
-                                InputSettings.Mode.SPLIT,
-                                null,
-                                Duration.ofSeconds(5),
-                                Duration.ofSeconds(2),
-                                null),
-                        c.job()
-                                .withCheckpointInterval(Duration.ofMillis(500))
-                                .withParallelism(parallelism),
-                        models);
-        KAFKA.cluster()
-                .createTopics(
-                        2,
-                        t.requests(),
-                        t.responses(),
-                        t.alerts(),
-                        t.drift(),
-                        t.scores(),
-                        t.deadLetter());
-        return out;
+        KAFKA.cluster().createTopics(2, t.alerts(), t.drift(), t.scores(), t.deadLetter());
+        return new WardenConfig(
+                new KafkaSettings(
+                        k.bootstrapServers(),
+                        output,
+                        k.startingOffsets(),
+                        k.delivery(),
+                        output,
+                        k.properties()),
+                t,
+                new InputSettings(
+                        InputSettings.Mode.SPLIT,
+                        null,
+                        Duration.ofSeconds(5),
+                        Duration.ofSeconds(2),
+                        null),
+                c.job().withCheckpointInterval(Duration.ofMillis(500)).withParallelism(parallelism),
+                models);
     }
 
     private static void runBounded(WardenConfig config) throws Exception {
@@ -200,10 +195,17 @@ class DriftITCase {
         return out;
     }
 
-    private static List<DriftReport> reportsInWindowOrder(List<DriftReport> reports) {
-        List<DriftReport> sorted = new ArrayList<>(reports);
+    private static List<DriftReport> reports(WardenConfig config) {
+        List<DriftReport> sorted =
+                new ArrayList<>(read(config.topics().drift(), 6, DriftReport.class));
         sorted.sort(Comparator.comparing(r -> r.getWindow().getStart()));
         return sorted;
+    }
+
+    private static List<Alert> driftAlerts(WardenConfig config) {
+        return read(config.topics().alerts(), 0, Alert.class).stream()
+                .filter(a -> a.getKind() == AlertKind.DRIFT)
+                .toList();
     }
 
     private static List<String> driftedFeatures(DriftReport r) {
@@ -214,51 +216,53 @@ class DriftITCase {
     }
 
     @Test
-    void shouldReportEachWindowAlertOnceOnTheShiftedFeaturesAndRecover() throws Exception {
-        runBounded(base);
+    void shouldRaiseOneAlertNamingTheTwoShiftedFeaturesFirstWithinOneWindow() throws Exception {
+        WardenConfig config = config("lasting", "lasting-out", 2);
+        runBounded(config);
 
-        List<DriftReport> reports =
-                reportsInWindowOrder(read(base.topics().drift(), 6, DriftReport.class));
+        List<DriftReport> reports = reports(config);
         assertThat(reports).hasSize(6);
-        assertThat(reports)
-                .extracting(r -> r.getWindow().getStart())
-                .containsExactly(
-                        START,
-                        START.plusSeconds(10),
-                        START.plusSeconds(20),
-                        START.plusSeconds(30),
-                        START.plusSeconds(40),
-                        START.plusSeconds(50));
         assertThat(reports).extracting(DriftReport::getSampleCount).containsOnly(2_000L);
-        // Before and after the shift: nothing drifted. During it: f2 and f5, and no other feature.
+        assertThat(driftedFeatures(reports.get(0))).isEmpty();
+        assertThat(driftedFeatures(reports.get(1))).isEmpty();
+        for (int w = 2; w < 6; w++) {
+            assertThat(driftedFeatures(reports.get(w)))
+                    .as("window %d", w)
+                    .containsExactlyInAnyOrderElementsOf(SHIFTED);
+        }
+        // The shift starts at 20 s, the start of window 2: one alert, for that window.
+        Alert alert = driftAlerts(config).stream().collect(onlyOne());
+        assertThat(alert.getSeverity()).isNotEqualTo(Severity.INFO);
+        assertThat(alert.getWindow().getStart()).isEqualTo(START.plusSeconds(20));
+        assertThat(alert.getEventTime()).isEqualTo(START.plusSeconds(30));
+        assertThat(alert.getEvidence().getFeatureNames().subList(0, 2))
+                .containsExactlyInAnyOrderElementsOf(SHIFTED);
+    }
+
+    @Test
+    void shouldRaiseNothingOnAnUnshiftedStreamOfTheSameLength() throws Exception {
+        WardenConfig config = config("none", "none-out", 2);
+        runBounded(config);
+
+        assertThat(reports(config)).hasSize(6).noneMatch(DriftReport::getDrifted);
+        assertThat(driftAlerts(config)).isEmpty();
+    }
+
+    @Test
+    void shouldRecoverWhenTheShiftEnds() throws Exception {
+        WardenConfig config = config("middle", "middle-out", 2);
+        runBounded(config);
+
+        List<DriftReport> reports = reports(config);
         for (int w : new int[] {0, 1, 4, 5}) {
             assertThat(driftedFeatures(reports.get(w))).as("window %d", w).isEmpty();
         }
-        for (int w : new int[] {2, 3}) {
-            assertThat(reports.get(w).getDrifted()).as("window %d", w).isTrue();
-            assertThat(driftedFeatures(reports.get(w)))
-                    .as("window %d", w)
-                    .containsExactlyInAnyOrder("f2", "f5");
-        }
-
-        List<Alert> alerts =
-                read(base.topics().alerts(), 0, Alert.class).stream()
-                        .filter(a -> a.getKind() == AlertKind.DRIFT)
-                        .toList();
+        List<Alert> alerts = driftAlerts(config);
         assertThat(alerts).hasSize(2);
         Alert drift =
-                alerts.stream()
-                        .filter(a -> a.getSeverity() != Severity.INFO)
-                        .findFirst()
-                        .orElseThrow();
+                alerts.stream().filter(a -> a.getSeverity() != Severity.INFO).collect(onlyOne());
         Alert recovery =
-                alerts.stream()
-                        .filter(a -> a.getSeverity() == Severity.INFO)
-                        .findFirst()
-                        .orElseThrow();
-        assertThat(drift.getEvidence().getFeatureNames().subList(0, 2))
-                .containsExactlyInAnyOrder("f2", "f5");
-        assertThat(drift.getWindow().getStart()).isEqualTo(START.plusSeconds(20));
+                alerts.stream().filter(a -> a.getSeverity() == Severity.INFO).collect(onlyOne());
         assertThat(recovery.getEvidence().getDetails())
                 .containsEntry("state", "recovered")
                 .containsEntry("drift_alert_id", drift.getAlertId());
@@ -266,16 +270,24 @@ class DriftITCase {
     }
 
     @Test
-    void shouldGiveIdenticalReportsWhateverTheParallelism() throws Exception {
-        WardenConfig one = config("drift-p1", 1);
-        WardenConfig two = config("drift-p2", 2);
+    void shouldGiveIdenticalReportsAndAlertsWhateverTheParallelism() throws Exception {
+        WardenConfig one = config("middle", "middle-p1", 1);
+        WardenConfig two = config("middle", "middle-p2", 2);
         runBounded(one);
         runBounded(two);
 
-        List<DriftReport> a =
-                reportsInWindowOrder(read(one.topics().drift(), 6, DriftReport.class));
-        List<DriftReport> b =
-                reportsInWindowOrder(read(two.topics().drift(), 6, DriftReport.class));
-        assertThat(a).hasSize(6).isEqualTo(b);
+        assertThat(reports(one)).hasSize(6).isEqualTo(reports(two));
+        assertThat(driftAlerts(one))
+                .hasSize(2)
+                .containsExactlyInAnyOrderElementsOf(driftAlerts(two));
+    }
+
+    private static <T> java.util.stream.Collector<T, ?, T> onlyOne() {
+        return java.util.stream.Collectors.collectingAndThen(
+                java.util.stream.Collectors.toList(),
+                list -> {
+                    assertThat(list).hasSize(1);
+                    return list.get(0);
+                });
     }
 }
