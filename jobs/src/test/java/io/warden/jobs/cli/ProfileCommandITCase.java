@@ -3,7 +3,6 @@ package io.warden.jobs.cli;
 import static io.warden.jobs.profile.ReferenceData.CHURN;
 import static io.warden.jobs.profile.ReferenceData.CLASSES;
 import static io.warden.jobs.profile.ReferenceData.FEATURES;
-import static io.warden.jobs.profile.ReferenceData.T0;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.warden.detectors.confidence.Confidence;
@@ -23,6 +22,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -38,6 +38,13 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ProfileCommandITCase {
     @RegisterExtension static final EmbeddedKafkaExtension KAFKA = new EmbeddedKafkaExtension();
+
+    /**
+     * Traffic of yesterday: in the past (brokers refuse timestamps more than an hour ahead of their
+     * clock) and well within the default retention of 7 days. Nothing asserted depends on it.
+     */
+    private static final Instant T0 =
+            Instant.now().truncatedTo(ChronoUnit.HOURS).minus(Duration.ofDays(1));
 
     private static final Instant FROM = T0.plusSeconds(60);
     private static final Instant TO = T0.plusSeconds(120);
