@@ -269,9 +269,11 @@ final class ProfileCommand implements Callable<Integer> {
                                     read[0] = n;
                                     progress.update(n);
                                 });
-            } finally {
-                progress.finish(read[0]);
+            } catch (RuntimeException | IOException e) {
+                progress.clear();
+                throw e;
             }
+            progress.finish(read[0]);
             return finish(run, createdAt);
         } catch (ProfileInputException e) {
             err.println("warden profile: " + e.getMessage());
@@ -383,7 +385,7 @@ final class ProfileCommand implements Callable<Integer> {
     }
 
     /** Checks the counts, writes the profile and prints what it holds. */
-    private int finish(ProfileRun run, Instant createdAt) throws IOException {
+    private int finish(ProfileRun run, Instant createdAt) {
         PrintWriter o = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         String where = input != null ? input.toString() : "topic " + kafka.topic(topic);
@@ -416,7 +418,13 @@ final class ProfileCommand implements Callable<Integer> {
             return WardenCli.EXIT_FAILURE;
         }
         ReferenceProfile profile = run.build(id, createdAt);
-        String sha256 = write(profile);
+        String sha256;
+        try {
+            sha256 = write(profile);
+        } catch (IOException e) {
+            err.println("warden profile: cannot write " + out + ": " + e);
+            return WardenCli.EXIT_FAILURE;
+        }
         o.println("warden profile: wrote " + out);
         String createdNote =
                 created != null
