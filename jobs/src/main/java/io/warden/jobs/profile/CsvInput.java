@@ -191,11 +191,6 @@ final class CsvInput implements ReferenceInput {
         return outputColumns != null;
     }
 
-    /** The header's column names. */
-    List<String> header() {
-        return header;
-    }
-
     @Override
     public long expectedRecords() throws IOException {
         if (TextFiles.gzipped(file)) {

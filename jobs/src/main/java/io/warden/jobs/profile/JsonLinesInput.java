@@ -86,11 +86,6 @@ final class JsonLinesInput implements ReferenceInput {
         return type.hasPredictions();
     }
 
-    /** What the lines hold. */
-    RecordType type() {
-        return type;
-    }
-
     @Override
     public long expectedRecords() throws IOException {
         if (TextFiles.gzipped(file)) {

@@ -29,7 +29,7 @@ public final class ProfileConfig {
                     .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY);
 
     /** The keys of a model that {@code warden profile} leaves out. */
-    static final String[] IGNORED_MODEL_KEYS = {"profile", "profile-sha256", "detectors"};
+    private static final String[] IGNORED_MODEL_KEYS = {"profile", "profile-sha256", "detectors"};
 
     private ProfileConfig() {}
 

@@ -48,11 +48,6 @@ public final class ProfileSummary {
         return String.join(", ", parts);
     }
 
-    /** The first skipped records, one line each. */
-    public static List<String> examples(ProfileRun run) {
-        return run.examples();
-    }
-
     /**
      * The summary of a written profile, one line per item, ready to print.
      *
