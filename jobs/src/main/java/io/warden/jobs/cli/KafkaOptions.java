@@ -42,6 +42,14 @@ final class KafkaOptions {
         return loaded;
     }
 
+    /**
+     * Uses a config the command has loaded itself (e.g. leniently, as {@code warden profile} does)
+     * instead of loading {@code --config} again with every check.
+     */
+    void useConfig(WardenConfig c) {
+        loaded = c;
+    }
+
     /** Topic names: the config's or the defaults. */
     TopicSettings topics() {
         WardenConfig c = config();

@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
             RunCommand.class,
             ProduceCommand.class,
             TailCommand.class,
+            ProfileCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class WardenCli implements Runnable {

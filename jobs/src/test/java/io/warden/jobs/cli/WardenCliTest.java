@@ -19,7 +19,7 @@ class WardenCliTest {
         assertThat(result.exitCode()).isZero();
         assertThat(result.out())
                 .contains("Usage: warden")
-                .contains("demo", "run", "produce", "tail");
+                .contains("demo", "run", "produce", "tail", "profile");
         assertThat(result.err()).isEmpty();
     }
 
