@@ -151,7 +151,7 @@ public final class RequestResponseJoin
     }
 
     /** The joined record: the request's fields and time, the response's outputs. */
-    static InferenceEvent join(InferenceRequest req, InferenceResponse resp) {
+    public static InferenceEvent join(InferenceRequest req, InferenceResponse resp) {
         return InferenceEvent.newBuilder()
                 .setRequestId(req.getRequestId())
                 .setEventTime(req.getEventTime())

@@ -1,6 +1,7 @@
 package io.warden.jobs.profile;
 
 import io.warden.jobs.config.Durations;
+import io.warden.jobs.monitor.RequestResponseJoin;
 import io.warden.schemas.DeadLetterReason;
 import io.warden.schemas.InferenceEvent;
 import io.warden.schemas.InferenceRequest;
@@ -442,7 +443,9 @@ final class TopicRangeInput implements ReferenceInput {
                                             + joinTimeout
                                             + " ms)"));
                 } else {
-                    sink.accept(InputRecord.of(location, join(request, response.value())));
+                    sink.accept(
+                            InputRecord.of(
+                                    location, RequestResponseJoin.join(request, response.value())));
                 }
             }
         }
@@ -498,27 +501,5 @@ final class TopicRangeInput implements ReferenceInput {
 
     private static String location(ConsumerRecord<?, ?> r) {
         return r.topic() + "/" + r.partition() + "@" + r.offset();
-    }
-
-    /**
-     * The joined record: the request's fields and time, the response's outputs; as the monitor
-     * job's {@code RequestResponseJoin} builds it.
-     */
-    static InferenceEvent join(InferenceRequest req, InferenceResponse resp) {
-        return InferenceEvent.newBuilder()
-                .setRequestId(req.getRequestId())
-                .setEventTime(req.getEventTime())
-                .setModelName(req.getModelName())
-                .setModelVersion(
-                        req.getModelVersion() != null
-                                ? req.getModelVersion()
-                                : resp.getModelVersion())
-                .setClientId(req.getClientId())
-                .setAttributes(req.getAttributes())
-                .setInputs(req.getInputs())
-                .setOutputs(resp.getOutputs())
-                .setResponseTime(resp.getEventTime())
-                .setLatencyMs(resp.getLatencyMs())
-                .build();
     }
 }
