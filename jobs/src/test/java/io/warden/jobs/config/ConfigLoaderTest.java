@@ -77,6 +77,8 @@ class ConfigLoaderTest {
         assertThat(c.kafka().bootstrapServers()).isEqualTo("localhost:9092");
         assertThat(c.models()).hasSize(1);
         assertThat(c.models().get(0).output().classes()).hasSize(4);
+        assertThat(c.models().get(0).detectors().sequential().signals())
+                .containsExactly("msp", "f1", "f2", "f5", "f6");
     }
 
     @Test
