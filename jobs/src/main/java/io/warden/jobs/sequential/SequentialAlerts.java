@@ -113,9 +113,7 @@ public final class SequentialAlerts {
         String what =
                 signal.isFeature()
                         ? "feature " + signal.name() + " (on its reference CDF)"
-                        : signal.kind() == Signal.Kind.ENTROPY
-                                ? "entropy (" + signal.scale() + ")"
-                                : signal.name();
+                        : signal.kind() == Signal.Kind.ENTROPY ? signal.scale() : signal.name();
         String moved =
                 switch (d.direction()) {
                     case INCREASE -> "rose";
