@@ -621,8 +621,14 @@ public final class ConfigLoader {
             p.add(at + ".signals: at least one signal is required");
         }
         List<String> features = m.features() == null ? List.of() : featureNamesOrEmpty(m);
+        List<String> featureSignals = new ArrayList<>();
         for (String signal : s.signals()) {
-            if (!SEQUENTIAL_CONFIDENCE_SIGNALS.contains(signal) && !features.contains(signal)) {
+            if (SEQUENTIAL_CONFIDENCE_SIGNALS.contains(signal)) {
+                continue;
+            }
+            if (features.contains(signal)) {
+                featureSignals.add(signal);
+            } else {
                 p.add(
                         at
                                 + ".signals: '"
@@ -630,8 +636,31 @@ public final class ConfigLoader {
                                 + "' is neither msp, entropy, margin nor a feature name");
             }
         }
-        if (s.delta() != null && !(s.delta() > 0 && s.delta() < 1)) {
-            p.add(at + ".delta: must be in (0, 1), got " + s.delta());
+        Set<String> dup =
+                s.signals().stream()
+                        .filter(n -> java.util.Collections.frequency(s.signals(), n) > 1)
+                        .collect(Collectors.toCollection(TreeSet::new));
+        if (!dup.isEmpty()) {
+            p.add(at + ".signals: duplicate signals " + dup);
+        }
+        if (!featureSignals.isEmpty() && m.profile() == null) {
+            p.add(
+                    at
+                            + ".signals: feature signal(s) "
+                            + abbreviate(featureSignals)
+                            + " need the model's reference profile (their values are put on [0, 1]"
+                            + " by the profile's CDF); set the model's profile");
+        }
+        if (s.detector() == ModelSpec.SequentialDetector.ADWIN) {
+            if (s.delta() != null && !(s.delta() > 0 && s.delta() < 1)) {
+                p.add(at + ".delta: ADWIN's confidence must be in (0, 1), got " + s.delta());
+            }
+        } else if (s.delta() != null && !(s.delta() >= 0 && s.delta() < 1)) {
+            p.add(
+                    at
+                            + ".delta: Page-Hinkley's tolerated change must be in [0, 1) (signals"
+                            + " are on [0, 1]), got "
+                            + s.delta());
         }
         if (s.threshold() != null && !(s.threshold() > 0)) {
             p.add(at + ".threshold: must be positive, got " + s.threshold());

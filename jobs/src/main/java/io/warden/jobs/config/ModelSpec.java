@@ -235,15 +235,21 @@ public record ModelSpec(
     }
 
     /**
-     * Fast sequential change detection on per-request signals, before a window closes.
+     * Fast sequential change detection on per-request signals, before a window closes: one detector
+     * per signal and model version, one alarm per change (see {@code io.warden.jobs.sequential}).
+     *
+     * <p>Every signal is read on [0, 1], the scale ADWIN's bound assumes: {@code msp} and {@code
+     * margin} as they are, {@code entropy} divided by ln(number of classes), and a feature through
+     * its reference profile's CDF (the probability integral transform), so a feature signal needs
+     * the model's profile. {@code delta} and {@code threshold} are in those units.
      *
      * @param enabled default true when the section is present
      * @param detector {@code adwin} (default; Bifet and Gavald&agrave; 2007) or {@code
      *     page-hinkley}
      * @param signals what to watch: {@code msp}, {@code entropy}, {@code margin} and feature names
      *     (default: msp and entropy)
-     * @param delta ADWIN's confidence (default 0.002); Page-Hinkley's tolerated magnitude (default
-     *     0.005)
+     * @param delta ADWIN's confidence in (0, 1) (default 0.002); Page-Hinkley's tolerated magnitude
+     *     of change in [0, 1) (default 0.005)
      * @param threshold Page-Hinkley's lambda (default 50)
      * @param cooldown rows of a signal after an alarm before it may alarm again (default 1000)
      * @param severity severity of the alerts (default MEDIUM)

@@ -10,6 +10,7 @@ import io.warden.jobs.demo.DemoTraffic.Truth;
 import io.warden.jobs.embedded.EmbeddedKafkaCluster;
 import io.warden.jobs.kafka.CheckedProducer;
 import io.warden.jobs.monitor.MonitorJob;
+import io.warden.jobs.sequential.SequentialAlerts;
 import io.warden.schemas.Alert;
 import io.warden.schemas.AlertKind;
 import io.warden.schemas.DeadLetter;
@@ -85,6 +86,8 @@ public final class Demo {
             long driftReports,
             long driftedWindows,
             List<String> driftAlerts,
+            List<String> sequentialAlarms,
+            long sequentialFalseAlarms,
             Duration elapsed) {
 
         /** Every input record was joined (2 per scored request) or dead-lettered. */
@@ -167,6 +170,8 @@ public final class Demo {
                             List.of("f2", "f5"),
                             1.5);
             Instant start = Instant.now();
+            watcher.driftStart = timeOf(start, drift.from());
+            watcher.driftEnd = timeOf(start, drift.to());
             out.printf(
                     Locale.ROOT,
                     "  covariate drift planned: features %s shifted by +%.1f sd for requests %,d to %,d%n",
@@ -204,6 +209,8 @@ public final class Demo {
                             watcher.driftReports.get(),
                             watcher.driftedWindows.get(),
                             List.copyOf(watcher.driftAlerts),
+                            List.copyOf(watcher.sequentialAlarms),
+                            watcher.sequentialFalseAlarms.get(),
                             Duration.ofNanos(System.nanoTime() - started));
             print(s);
             return s;
@@ -327,6 +334,7 @@ public final class Demo {
                 if (p.drifted()) {
                     watcher.drifted.add(p.requestId());
                 }
+                watcher.played(p, i, drift);
                 for (DemoTraffic.Record r : p.records()) {
                     String topic =
                             r.stream() == DemoTraffic.Stream.REQUESTS
@@ -403,6 +411,16 @@ public final class Demo {
         for (String line : s.driftAlerts()) {
             out.println("    drift alert              " + line);
         }
+        if (s.sequentialAlarms().isEmpty()) {
+            out.println("    sequential alarms        none");
+        }
+        for (String line : s.sequentialAlarms()) {
+            out.println("    sequential alarm         " + line);
+        }
+        out.printf(
+                Locale.ROOT,
+                "    sequential false alarms  %,d (before the drift began)%n",
+                s.sequentialFalseAlarms());
         out.printf(Locale.ROOT, "  took %.1f s%n", s.elapsed().toMillis() / 1000.0);
     }
 
@@ -413,6 +431,17 @@ public final class Demo {
         final AtomicLong driftReports = new AtomicLong();
         final AtomicLong driftedWindows = new AtomicLong();
         final List<String> driftAlerts = new CopyOnWriteArrayList<>();
+        final List<String> sequentialAlarms = new CopyOnWriteArrayList<>();
+        final AtomicLong sequentialFalseAlarms = new AtomicLong();
+
+        /** Each played request's row of the model version (defective requests have none). */
+        final Map<String, Long> rowOf = new ConcurrentHashMap<>();
+
+        private final AtomicLong rows = new AtomicLong();
+        private final AtomicLong driftStartRow = new AtomicLong(-1);
+        private final AtomicLong driftEndRow = new AtomicLong(-1);
+        volatile Instant driftStart;
+        volatile Instant driftEnd;
         final AtomicLong scored = new AtomicLong();
         final AtomicLong alerts = new AtomicLong();
         final AtomicLong truePositives = new AtomicLong();
@@ -481,6 +510,8 @@ public final class Demo {
                         d.getWindow().getEnd(),
                         d.getSampleCount(),
                         d.getDrifted() ? "DRIFTED " + driftedNames(d) : "no drift");
+            } else if (value instanceof Alert a && SequentialAlerts.isSequential(a)) {
+                sequential(a);
             } else if (value instanceof Alert a && a.getKind() == AlertKind.DRIFT) {
                 String line =
                         String.format(
@@ -527,6 +558,94 @@ public final class Demo {
                             d.getReason());
                 }
             }
+        }
+
+        /** Numbers the rows as the job sees them: requests that are scored, in played order. */
+        void played(Planned p, long request, DemoTraffic.Drift drift) {
+            if (p.truth() != Truth.BENIGN && p.truth() != Truth.AMBIGUOUS) {
+                return;
+            }
+            long row = rows.getAndIncrement();
+            rowOf.put(p.requestId(), row);
+            if (request >= drift.from()) {
+                driftStartRow.compareAndSet(-1, row);
+            }
+            if (request >= drift.to()) {
+                driftEndRow.compareAndSet(-1, row);
+            }
+        }
+
+        /**
+         * A sequential alarm: its detection delay in rows and in seconds of event time after the
+         * planned drift began (or ended), and how long after its row it was shown.
+         */
+        private void sequential(Alert a) {
+            Map<String, String> details = a.getEvidence().getDetails();
+            String request =
+                    a.getEvidence().getRequestIds().isEmpty()
+                            ? null
+                            : a.getEvidence().getRequestIds().get(0);
+            Long row = request == null ? null : rowOf.get(request);
+            long start = driftStartRow.get();
+            long end = driftEndRow.get();
+            String when;
+            if (row == null || start < 0 || row < start) {
+                sequentialFalseAlarms.incrementAndGet();
+                when = "before the drift began: a false alarm";
+            } else if (end >= 0 && row >= end) {
+                when =
+                        String.format(
+                                Locale.ROOT,
+                                "%,d rows (%.2f s of event time) after the drift ended",
+                                row - end,
+                                seconds(driftEnd, a.getEventTime()));
+            } else {
+                when =
+                        String.format(
+                                Locale.ROOT,
+                                "%,d rows (%.2f s of event time) after the drift began",
+                                row - start,
+                                seconds(driftStart, a.getEventTime()));
+            }
+            String moved = "increase".equals(details.get("direction")) ? "rose" : "fell";
+            String change =
+                    details.containsKey("mean_before")
+                            ? moved
+                                    + " from "
+                                    + shortNumber(details.get("mean_before"))
+                                    + " to "
+                                    + shortNumber(details.get("mean_after"))
+                            : moved
+                                    + " (Page-Hinkley statistic "
+                                    + shortNumber(details.get("statistic"))
+                                    + ")";
+            String line =
+                    String.format(
+                            Locale.ROOT,
+                            "%s %s: %s %s; %s",
+                            a.getSeverity(),
+                            a.getScores().get(0).getDetector(),
+                            details.get("signal"),
+                            change,
+                            when);
+            sequentialAlarms.add(line);
+            out.printf(
+                    Locale.ROOT,
+                    "  [SEQUENTIAL ALARM %s] (shown %.1f s after its row: join wait + watermark +"
+                            + " checkpoint)%n",
+                    line,
+                    seconds(a.getEventTime(), Instant.now()));
+        }
+
+        private static double seconds(Instant from, Instant to) {
+            return from == null ? Double.NaN : Duration.between(from, to).toMillis() / 1000.0;
+        }
+
+        private static String shortNumber(String value) {
+            if (value == null) {
+                return "?";
+            }
+            return String.format(Locale.ROOT, "%.2f", Double.parseDouble(value));
         }
 
         private String driftedNames(DriftReport d) {

@@ -7,6 +7,8 @@ import io.warden.jobs.config.WardenConfig;
 import io.warden.jobs.drift.DriftStage;
 import io.warden.jobs.kafka.KafkaConnectors;
 import io.warden.jobs.kafka.TopicAdmin;
+import io.warden.jobs.sequential.SequentialModels;
+import io.warden.jobs.sequential.SequentialStage;
 import io.warden.schemas.Alert;
 import io.warden.schemas.DeadLetter;
 import io.warden.schemas.DriftReport;
@@ -30,8 +32,9 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
  * The live monitor job: decoded and validated input, the request/response join, the per-request
- * detectors, and the outputs. Sources and sinks are injected, so tests and {@code warden demo} wire
- * the same graph to other endpoints; {@link MonitorJobMain} wires Kafka.
+ * detectors, windowed drift and sequential change detection, and the outputs. Sources and sinks are
+ * injected, so tests and {@code warden demo} wire the same graph to other endpoints; {@link
+ * MonitorJobMain} wires Kafka.
  *
  * <pre>{@code
  * StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
@@ -178,6 +181,14 @@ public final class MonitorJob {
                                     catalog.drift(),
                                     scored.getSideOutput(ConfidenceScoring.OBSERVATIONS),
                                     outputs.driftReports()));
+        }
+        if (catalog.anySequential()) {
+            alerts =
+                    alerts.union(
+                            SequentialStage.build(
+                                    config,
+                                    SequentialModels.from(config),
+                                    scored.getSideOutput(ConfidenceScoring.OBSERVATIONS)));
         }
         alerts.sinkTo(outputs.alerts()).name("alerts-sink").uid("alerts-sink");
         deadLetters.sinkTo(outputs.deadLetters()).name("deadletter-sink").uid("deadletter-sink");

@@ -77,6 +77,35 @@ class ConfigLoaderTest {
         assertThat(c.kafka().bootstrapServers()).isEqualTo("localhost:9092");
         assertThat(c.models()).hasSize(1);
         assertThat(c.models().get(0).output().classes()).hasSize(4);
+        assertThat(c.models().get(0).detectors().sequential().signals())
+                .containsExactly("msp", "f1", "f2", "f5", "f6");
+    }
+
+    @Test
+    void shouldNameDuplicateSequentialSignalsAndFeatureSignalsWithoutAProfile() {
+        String yaml = kafka() + MODEL + "      sequential: {signals: [msp, x_0_1, msp, nope]}\n";
+        assertThatThrownBy(() -> load(yaml))
+                .hasMessageContaining(
+                        "models[0].detectors.sequential.signals: duplicate signals [msp]")
+                .hasMessageContaining(
+                        "models[0].detectors.sequential.signals: feature signal(s) [x_0_1] need the"
+                                + " model's reference profile")
+                .hasMessageContaining("'nope' is neither msp, entropy, margin nor a feature name");
+    }
+
+    @Test
+    void shouldCheckSequentialDeltaByDetector() throws IOException {
+        String pageHinkley =
+                kafka()
+                        + MODEL
+                        + "      sequential: {detector: page-hinkley, signals: [msp], delta: 0,"
+                        + " threshold: 30}\n";
+        assertThat(load(pageHinkley).models().get(0).detectors().sequential().delta()).isZero();
+
+        String adwin = kafka() + MODEL + "      sequential: {signals: [margin], delta: 0}\n";
+        assertThatThrownBy(() -> load(adwin))
+                .hasMessageContaining(
+                        "models[0].detectors.sequential.delta: ADWIN's confidence must be in (0, 1)");
     }
 
     @Test
