@@ -543,6 +543,7 @@ public final class PipelineBenchmark {
                         run + ".alerts",
                         run + ".decisions",
                         run + ".drift",
+                        run + ".performance",
                         run + ".scores",
                         run + ".deadletter");
         JobSettings job =

@@ -28,6 +28,7 @@ import io.warden.jobs.config.ModelSpec.ConfidenceSettings;
 import io.warden.jobs.config.ModelSpec.DriftSettings;
 import io.warden.jobs.config.ModelSpec.FeatureSpec;
 import io.warden.jobs.config.ModelSpec.OutputSpec;
+import io.warden.jobs.config.ModelSpec.PerformanceSettings;
 import io.warden.jobs.config.ModelSpec.SequentialSettings;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -323,7 +324,10 @@ public final class ConfigLoader {
                             m.features(),
                             m.output(),
                             new ModelSpec.DetectorSettings(
-                                    conf, m.detectors().drift(), m.detectors().sequential())));
+                                    conf,
+                                    m.detectors().drift(),
+                                    m.detectors().sequential(),
+                                    m.detectors().performance())));
         }
         return new WardenConfig(c.kafka(), c.topics(), c.input(), c.job(), models);
     }
@@ -393,6 +397,7 @@ public final class ConfigLoader {
         byKey.put("alerts", t.alerts());
         byKey.put("decisions", t.decisions());
         byKey.put("drift", t.drift());
+        byKey.put("performance", t.performance());
         byKey.put("scores", t.scores());
         byKey.put("dead-letter", t.deadLetter());
         Pattern legal = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
@@ -508,6 +513,49 @@ public final class ConfigLoader {
         SequentialSettings seq = m.detectors().sequential();
         if (seq != null && seq.enabled()) {
             validateSequential(seq, m, at + ".detectors.sequential", p);
+        }
+        PerformanceSettings perf = m.detectors().performance();
+        if (perf != null && perf.enabled()) {
+            validatePerformance(perf, at + ".detectors.performance", p);
+        }
+    }
+
+    private static void validatePerformance(PerformanceSettings s, String at, List<String> p) {
+        positive(s.window(), at + ".window", p);
+        notNegative(s.labelWait(), at + ".label-wait", p);
+        Double ref = s.referenceAccuracy();
+        if (ref == null) {
+            p.add(
+                    at
+                            + ".reference-accuracy: required (the model's accuracy on its"
+                            + " validation data, which windows are compared with)");
+        } else if (!(ref > 0 && ref <= 1)) {
+            p.add(at + ".reference-accuracy: must be in (0, 1], got " + ref);
+        } else if (!(s.maxDrop() >= 0 && s.maxDrop() < ref)) {
+            p.add(
+                    at
+                            + ".max-drop: must be in [0, reference-accuracy "
+                            + ref
+                            + "), got "
+                            + s.maxDrop());
+        }
+        if (s.referenceEce() != null && !(s.referenceEce() >= 0 && s.referenceEce() <= 1)) {
+            p.add(at + ".reference-ece: must be in [0, 1], got " + s.referenceEce());
+        }
+        if (!(s.alpha() > 0 && s.alpha() < 1)) {
+            p.add(at + ".alpha: must be in (0, 1), got " + s.alpha());
+        }
+        if (s.minLabels() < 1) {
+            p.add(at + ".min-labels: must be at least 1, got " + s.minLabels());
+        }
+        if (s.calibrationBins() < 1 || s.calibrationBins() > 1000) {
+            p.add(at + ".calibration-bins: must be in [1, 1000], got " + s.calibrationBins());
+        }
+        if (s.alertAfter() < 1) {
+            p.add(at + ".alert-after: must be at least 1");
+        }
+        if (s.recoverAfter() < 1) {
+            p.add(at + ".recover-after: must be at least 1");
         }
     }
 

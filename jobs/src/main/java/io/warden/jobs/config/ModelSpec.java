@@ -105,10 +105,19 @@ public record ModelSpec(
 
     /** Which detectors run on this model; an absent section is off. */
     public record DetectorSettings(
-            ConfidenceSettings confidence, DriftSettings drift, SequentialSettings sequential)
+            ConfidenceSettings confidence,
+            DriftSettings drift,
+            SequentialSettings sequential,
+            PerformanceSettings performance)
             implements Serializable {
+        /** Settings without realised performance. */
+        public DetectorSettings(
+                ConfidenceSettings confidence, DriftSettings drift, SequentialSettings sequential) {
+            this(confidence, drift, sequential, null);
+        }
+
         public static DetectorSettings defaults() {
-            return new DetectorSettings(null, null, null);
+            return new DetectorSettings(null, null, null, null);
         }
     }
 
@@ -278,5 +287,51 @@ public record ModelSpec(
         ADWIN,
         @JsonProperty("page-hinkley")
         PAGE_HINKLEY
+    }
+
+    /**
+     * Realised performance from feedback labels ({@code models[].detectors.performance}): labels on
+     * the feedback topic are joined to the predictions they label, and per window of request event
+     * time the accuracy, per-class recall and precision and the calibration error are reported; a
+     * drop of the accuracy beyond {@code max-drop} below {@code reference-accuracy}, significant at
+     * {@code alpha} by a one-sided exact binomial test, raises a PERFORMANCE alert (with the same
+     * hysteresis as drift).
+     *
+     * @param window window length, by the labelled request's event time (default 1h)
+     * @param labelWait how long after its request a label may come and still count (default 1h); a
+     *     window reports this long after its end
+     * @param referenceAccuracy the model's accuracy on reference data (required)
+     * @param referenceEce its expected calibration error there, reported alongside (optional)
+     * @param maxDrop tolerated absolute drop below the reference accuracy (default 0.05)
+     * @param alpha significance of the drop (default 0.01)
+     * @param minLabels windows with fewer labels are reported but not judged (default 100)
+     * @param calibrationBins equal-width confidence bins of the calibration error (default 10)
+     */
+    public record PerformanceSettings(
+            Boolean enabled,
+            Duration window,
+            Duration labelWait,
+            Double referenceAccuracy,
+            Double referenceEce,
+            Double maxDrop,
+            Double alpha,
+            Integer minLabels,
+            Integer calibrationBins,
+            Integer alertAfter,
+            Integer recoverAfter,
+            Severity severity)
+            implements Serializable {
+        public PerformanceSettings {
+            enabled = enabled == null || enabled;
+            window = window == null ? Duration.ofHours(1) : window;
+            labelWait = labelWait == null ? Duration.ofHours(1) : labelWait;
+            maxDrop = maxDrop == null ? 0.05 : maxDrop;
+            alpha = alpha == null ? 0.01 : alpha;
+            minLabels = minLabels == null ? 100 : minLabels;
+            calibrationBins = calibrationBins == null ? 10 : calibrationBins;
+            alertAfter = alertAfter == null ? 1 : alertAfter;
+            recoverAfter = recoverAfter == null ? 2 : recoverAfter;
+            severity = severity == null ? Severity.HIGH : severity;
+        }
     }
 }

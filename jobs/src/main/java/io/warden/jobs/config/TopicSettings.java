@@ -11,6 +11,7 @@ public record TopicSettings(
         String alerts,
         String decisions,
         String drift,
+        String performance,
         String scores,
         String deadLetter)
         implements Serializable {
@@ -23,12 +24,13 @@ public record TopicSettings(
         alerts = orDefault(alerts, "warden.alerts");
         decisions = orDefault(decisions, "warden.decisions");
         drift = orDefault(drift, "warden.drift");
+        performance = orDefault(performance, "warden.performance");
         scores = orDefault(scores, "warden.scores");
         deadLetter = orDefault(deadLetter, "warden.deadletter");
     }
 
     public static TopicSettings defaults() {
-        return new TopicSettings(null, null, null, null, null, null, null, null, null);
+        return new TopicSettings(null, null, null, null, null, null, null, null, null, null);
     }
 
     private static String orDefault(String value, String fallback) {

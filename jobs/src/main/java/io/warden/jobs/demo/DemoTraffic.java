@@ -44,16 +44,29 @@ public final class DemoTraffic {
     public record Record(Stream stream, String key, byte[] value) {}
 
     /**
-     * One planned request: its id, its truth, the probabilities the model answered and the records
-     * that carry it.
+     * One planned request: its id, its truth, the class its features were drawn from (what a
+     * labeller would say; for an ambiguous input, the class a labeller picks at random), the
+     * probabilities the model answered and the records that carry it.
      */
     public record Planned(
             String requestId,
             Truth truth,
             boolean drifted,
             long eventTimeMillis,
+            int trueClass,
             double[] probabilities,
-            List<Record> records) {}
+            List<Record> records) {
+        /** The class the model predicted: the most probable one. */
+        public int predictedClass() {
+            int best = 0;
+            for (int k = 1; k < probabilities.length; k++) {
+                if (probabilities[k] > probabilities[best]) {
+                    best = k;
+                }
+            }
+            return best;
+        }
+    }
 
     /** How the traffic is mixed. */
     public record Mix(double ambiguousRate, double defectRate, List<Drift> drifts) {
@@ -175,7 +188,7 @@ public final class DemoTraffic {
             byte[] junk = new byte[8 + random.nextInt(40)];
             random.nextBytes(junk);
             records.add(new Record(Stream.REQUESTS, id, junk));
-            return new Planned(id, truth, drifted, t, p, records);
+            return new Planned(id, truth, drifted, t, cls, p, records);
         }
         int format = random.nextInt(10);
         Record req = new Record(Stream.REQUESTS, id, encode(request, format));
@@ -189,7 +202,7 @@ public final class DemoTraffic {
             records.add(req);
             records.add(resp);
         }
-        return new Planned(id, truth, drifted, t, p, records);
+        return new Planned(id, truth, drifted, t, cls, p, records);
     }
 
     private Truth pickTruth() {

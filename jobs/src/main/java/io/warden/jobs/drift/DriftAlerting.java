@@ -41,7 +41,7 @@ public final class DriftAlerting extends KeyedProcessFunction<String, DriftRepor
     static final int MAX_FEATURES = 10;
 
     private final DriftModels models;
-    private transient ValueState<DriftEpisode> episode;
+    private transient ValueState<AlertEpisode> episode;
 
     public DriftAlerting(DriftModels models) {
         this.models = models;
@@ -53,7 +53,7 @@ public final class DriftAlerting extends KeyedProcessFunction<String, DriftRepor
                 getRuntimeContext()
                         .getState(
                                 new ValueStateDescriptor<>(
-                                        "drift-episode", TypeInformation.of(DriftEpisode.class)));
+                                        "drift-episode", TypeInformation.of(AlertEpisode.class)));
     }
 
     @Override
@@ -61,33 +61,25 @@ public final class DriftAlerting extends KeyedProcessFunction<String, DriftRepor
             throws Exception {
         DriftModel model = models.find(report.getModelName(), report.getModelVersion());
         DriftSettings settings = model.settings;
-        DriftEpisode e = episode.value();
+        AlertEpisode e = episode.value();
         if (e == null) {
-            e = new DriftEpisode();
+            e = new AlertEpisode();
         }
         long start = report.getWindow().getStart().toEpochMilli();
-        if (report.getDrifted()) {
-            if (e.driftedStreak == 0 && !e.active) {
-                e.streakStart = start;
-            }
-            e.driftedStreak++;
-            e.cleanStreak = 0;
-            if (!e.active && e.driftedStreak >= settings.alertAfter()) {
-                e.active = true;
+        switch (e.step(
+                report.getDrifted(), start, settings.alertAfter(), settings.recoverAfter())) {
+            case OPENED -> {
                 Alert alert = driftAlert(ctx.getCurrentKey(), report, model, e.streakStart);
                 e.alertId = alert.getAlertId();
                 out.collect(alert);
             }
-        } else {
-            e.cleanStreak++;
-            e.driftedStreak = 0;
-            if (e.active && e.cleanStreak >= settings.recoverAfter()) {
+            case RECOVERED -> {
                 out.collect(recovery(ctx.getCurrentKey(), report, model, e));
-                e.active = false;
                 e.alertId = null;
             }
+            case NONE -> {}
         }
-        if (!e.active && e.driftedStreak == 0) {
+        if (e.idle()) {
             episode.clear();
         } else {
             episode.update(e);
@@ -158,7 +150,7 @@ public final class DriftAlerting extends KeyedProcessFunction<String, DriftRepor
                 episodeStart);
     }
 
-    private static Alert recovery(String key, DriftReport r, DriftModel model, DriftEpisode e) {
+    private static Alert recovery(String key, DriftReport r, DriftModel model, AlertEpisode e) {
         Map<String, String> details = new LinkedHashMap<>();
         details.put("state", "recovered");
         details.put("drift_alert_id", e.alertId);

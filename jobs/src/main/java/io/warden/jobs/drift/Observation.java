@@ -1,9 +1,9 @@
 package io.warden.jobs.drift;
 
 /**
- * One row of scored traffic, as the drift windows and sequential detectors see it: the row's
- * feature values, the predicted class and the answer's confidence. A batched request gives one
- * observation per row. A Flink POJO.
+ * One row of scored traffic, as the drift windows, sequential detectors and performance join see
+ * it: the row's feature values, the predicted class and the answer's confidence. A batched request
+ * gives one observation per row. A Flink POJO.
  */
 public class Observation {
     /** {@link #modelKey(String, String)} of the model and version that answered. */
@@ -12,6 +12,11 @@ public class Observation {
     public String modelName;
     public String modelVersion;
     public String requestId;
+
+    /** Index of this row in its request's batch (0 when unbatched). */
+    public int row;
+
+    /** The request's own event time. */
     public long eventTime;
 
     /** Feature values in the configured order (non-finite values never get here). */
@@ -25,6 +30,14 @@ public class Observation {
     public double margin;
 
     public Observation() {}
+
+    /**
+     * The key of a row for labels: the request id for the first (or only) row, {@code
+     * requestId#row} for the others of a batch.
+     */
+    public static String rowKey(String requestId, int row) {
+        return row == 0 ? requestId : requestId + "#" + row;
+    }
 
     /** The key of per-model-version state: name and version, which may be null. */
     public static String modelKey(String name, String version) {

@@ -4,6 +4,7 @@ import io.warden.jobs.config.KafkaSettings;
 import io.warden.jobs.config.WardenConfig;
 import io.warden.jobs.monitor.IngestDeserializer;
 import io.warden.jobs.monitor.Ingested;
+import io.warden.jobs.monitor.ModelCatalog;
 import io.warden.schemas.codec.AvroCodec;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
@@ -35,7 +36,10 @@ public final class KafkaConnectors {
 
     private KafkaConnectors() {}
 
-    /** Which record each input topic carries in the config's input mode. */
+    /**
+     * Which record each input topic carries in the config's input mode; the feedback topic when a
+     * model has realised performance on.
+     */
     public static Map<String, Ingested.Kind> inputTopics(WardenConfig config) {
         Map<String, Ingested.Kind> topics = new LinkedHashMap<>();
         switch (config.input().mode()) {
@@ -44,6 +48,9 @@ public final class KafkaConnectors {
                 topics.put(config.topics().responses(), Ingested.Kind.RESPONSE);
             }
             case COMBINED -> topics.put(config.topics().events(), Ingested.Kind.EVENT);
+        }
+        if (config.models().stream().anyMatch(ModelCatalog::performanceOn)) {
+            topics.put(config.topics().feedback(), Ingested.Kind.FEEDBACK);
         }
         return topics;
     }

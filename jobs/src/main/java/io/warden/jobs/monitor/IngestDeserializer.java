@@ -41,7 +41,7 @@ public final class IngestDeserializer implements KafkaRecordDeserializationSchem
     private transient Counter rejected;
 
     /**
-     * @param kindByTopic what each subscribed topic carries (REQUEST, RESPONSE or EVENT)
+     * @param kindByTopic what each subscribed topic carries (REQUEST, RESPONSE, EVENT or FEEDBACK)
      */
     public IngestDeserializer(Map<String, Kind> kindByTopic, WardenConfig config) {
         this.kindByTopic = Map.copyOf(kindByTopic);
@@ -126,6 +126,7 @@ public final class IngestDeserializer implements KafkaRecordDeserializationSchem
                     case REQUEST -> Ingested.request(decoder.decodeRequest(value, ctx), source);
                     case RESPONSE -> Ingested.response(decoder.decodeResponse(value, ctx), source);
                     case EVENT -> Ingested.event(decoder.decodeEvent(value, ctx), source);
+                    case FEEDBACK -> Ingested.feedback(decoder.decodeFeedback(value, ctx), source);
                     default ->
                             throw new IllegalStateException(
                                     "topic "

@@ -28,7 +28,7 @@ public final class ModelCatalog implements Serializable {
 
     /**
      * One model's spec and detectors. {@code confidence} is null when that detector is off; {@code
-     * observed} when drift or sequential detection needs its rows.
+     * observed} when drift, sequential or performance detection needs its rows.
      */
     public record ModelRuntime(
             ModelSpec spec,
@@ -89,12 +89,15 @@ public final class ModelCatalog implements Serializable {
             boolean sequentialOn =
                     spec.detectors().sequential() != null
                             && spec.detectors().sequential().enabled();
+            boolean performanceOn = performanceOn(spec);
             if (driftOn) {
                 drift.put(
                         Observation.modelKey(spec.name(), spec.version()),
                         DriftModel.of(spec, profile));
             }
-            out.add(new ModelRuntime(spec, detector, profileId, driftOn || sequentialOn));
+            out.add(
+                    new ModelRuntime(
+                            spec, detector, profileId, driftOn || sequentialOn || performanceOn));
         }
         return new ModelCatalog(out, new DriftModels(drift));
     }
@@ -126,6 +129,16 @@ public final class ModelCatalog implements Serializable {
                         m ->
                                 m.spec().detectors().sequential() != null
                                         && m.spec().detectors().sequential().enabled());
+    }
+
+    /** Whether any model has realised performance from feedback on. */
+    public boolean anyPerformance() {
+        return models.stream().anyMatch(m -> performanceOn(m.spec()));
+    }
+
+    /** Whether a model has realised performance from feedback on. */
+    public static boolean performanceOn(ModelSpec spec) {
+        return spec.detectors().performance() != null && spec.detectors().performance().enabled();
     }
 
     private static double[] toArray(List<Double> values) {

@@ -7,12 +7,14 @@ import io.warden.jobs.config.WardenConfig;
 import io.warden.jobs.drift.DriftStage;
 import io.warden.jobs.kafka.KafkaConnectors;
 import io.warden.jobs.kafka.TopicAdmin;
+import io.warden.jobs.performance.PerformanceStage;
 import io.warden.jobs.sequential.SequentialModels;
 import io.warden.jobs.sequential.SequentialStage;
 import io.warden.schemas.Alert;
 import io.warden.schemas.DeadLetter;
 import io.warden.schemas.DriftReport;
 import io.warden.schemas.InferenceEvent;
+import io.warden.schemas.PerformanceReport;
 import io.warden.schemas.ScoreRecord;
 import io.warden.schemas.SourceRef;
 import java.time.Duration;
@@ -32,9 +34,9 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
  * The live monitor job: decoded and validated input, the request/response join, the per-request
- * detectors, windowed drift and sequential change detection, and the outputs. Sources and sinks are
- * injected, so tests and {@code warden demo} wire the same graph to other endpoints; {@link
- * MonitorJobMain} wires Kafka.
+ * detectors, windowed drift, sequential change detection, realised performance from feedback, and
+ * the outputs. Sources and sinks are injected, so tests and {@code warden demo} wire the same graph
+ * to other endpoints; {@link MonitorJobMain} wires Kafka.
  *
  * <pre>{@code
  * StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
@@ -58,10 +60,20 @@ public final class MonitorJob {
             Sink<Alert> alerts,
             Sink<DeadLetter> deadLetters,
             Sink<ScoreRecord> scores,
-            Sink<DriftReport> driftReports) {
-        /** Outputs without drift reports (no model has drift on). */
+            Sink<DriftReport> driftReports,
+            Sink<PerformanceReport> performanceReports) {
+        /** Outputs without drift or performance reports (no model has them on). */
         public Outputs(Sink<Alert> alerts, Sink<DeadLetter> deadLetters, Sink<ScoreRecord> scores) {
-            this(alerts, deadLetters, scores, null);
+            this(alerts, deadLetters, scores, null, null);
+        }
+
+        /** Outputs without performance reports (no model has realised performance on). */
+        public Outputs(
+                Sink<Alert> alerts,
+                Sink<DeadLetter> deadLetters,
+                Sink<ScoreRecord> scores,
+                Sink<DriftReport> driftReports) {
+            this(alerts, deadLetters, scores, driftReports, null);
         }
     }
 
@@ -115,7 +127,9 @@ public final class MonitorJob {
                 .uid("kafka-input");
     }
 
-    /** Kafka sinks for the alerts, dead-letter, drift and (optionally) scores topics. */
+    /**
+     * Kafka sinks for the alerts, dead-letter, drift, performance and (optionally) scores topics.
+     */
     public static Outputs kafkaOutputs(WardenConfig config) {
         return new Outputs(
                 KafkaConnectors.sink(config, config.topics().alerts(), Alert::getAlertId, "alerts"),
@@ -132,7 +146,12 @@ public final class MonitorJob {
                                 "scores")
                         : null,
                 KafkaConnectors.sink(
-                        config, config.topics().drift(), DriftReport::getReportId, "drift"));
+                        config, config.topics().drift(), DriftReport::getReportId, "drift"),
+                KafkaConnectors.sink(
+                        config,
+                        config.topics().performance(),
+                        PerformanceReport::getReportId,
+                        "performance"));
     }
 
     /**
@@ -190,6 +209,21 @@ public final class MonitorJob {
                                     SequentialModels.from(config),
                                     scored.getSideOutput(ConfidenceScoring.OBSERVATIONS)));
         }
+        if (catalog.anyPerformance()) {
+            if (outputs.performanceReports() == null) {
+                throw new IllegalArgumentException(
+                        "a model has realised performance on, but the job has no performance-report"
+                                + " output");
+            }
+            PerformanceStage.Result performance =
+                    PerformanceStage.build(
+                            config,
+                            scored.getSideOutput(ConfidenceScoring.OBSERVATIONS),
+                            routed.getSideOutput(RouteIngested.FEEDBACK),
+                            outputs.performanceReports());
+            alerts = alerts.union(performance.alerts());
+            deadLetters = deadLetters.union(performance.deadLetters());
+        }
         alerts.sinkTo(outputs.alerts()).name("alerts-sink").uid("alerts-sink");
         deadLetters.sinkTo(outputs.deadLetters()).name("deadletter-sink").uid("deadletter-sink");
         if (outputs.scores() != null) {
@@ -218,6 +252,10 @@ public final class MonitorJob {
         if (config.models().stream()
                 .anyMatch(m -> m.detectors().drift() != null && m.detectors().drift().enabled())) {
             used.put("topics.drift", config.topics().drift());
+        }
+        if (config.models().stream().anyMatch(ModelCatalog::performanceOn)) {
+            used.put("topics.feedback", config.topics().feedback());
+            used.put("topics.performance", config.topics().performance());
         }
         return used;
     }

@@ -4,6 +4,7 @@ import io.warden.jobs.config.ModelSpec;
 import io.warden.jobs.config.ModelSpec.OutputType;
 import io.warden.jobs.config.WardenConfig;
 import io.warden.schemas.DeadLetterReason;
+import io.warden.schemas.FeedbackRecord;
 import io.warden.schemas.InferenceEvent;
 import io.warden.schemas.InferenceRequest;
 import io.warden.schemas.InferenceResponse;
@@ -42,7 +43,8 @@ public final class TrafficValidator implements Serializable {
             case REQUEST -> checkRequest(in.request);
             case RESPONSE -> checkResponse(in.response);
             case EVENT -> checkEvent(in.event);
-            case FEEDBACK, REJECTED ->
+            case FEEDBACK -> checkFeedback(in.feedback);
+            case REJECTED ->
                     throw new IllegalArgumentException("cannot validate " + in.kind + " records");
         };
     }
@@ -90,6 +92,42 @@ public final class TrafficValidator implements Serializable {
                     }
                     return null;
                 });
+    }
+
+    /**
+     * The rejection of a feedback record, or null when it is valid: an id, a configured model, and
+     * a label that is one of the model's classes. A record without request id (one that carries its
+     * own features) is valid; the performance join has no prediction for it and passes it by.
+     */
+    public Rejection checkFeedback(FeedbackRecord f) {
+        if (f.getFeedbackId() == null || f.getFeedbackId().isBlank()) {
+            return invalid("feedback_id is empty");
+        }
+        if (f.getRequestId() != null && f.getRequestId().isBlank()) {
+            return invalid("request_id is blank (leave it out for a record with its own features)");
+        }
+        ModelSpec spec = config.model(f.getModelName(), f.getModelVersion()).orElse(null);
+        if (spec == null) {
+            return unknownModel(f.getModelName(), f.getModelVersion());
+        }
+        List<String> classes = spec.output().classes();
+        if (!classes.contains(f.getLabel())) {
+            return invalid(
+                    "label '"
+                            + f.getLabel()
+                            + "' is not one of the model's classes "
+                            + (classes.size() <= 20
+                                    ? classes.toString()
+                                    : classes.subList(0, 20)
+                                            + " (and "
+                                            + (classes.size() - 20)
+                                            + " more)"));
+        }
+        String row = f.getAttributes().get("row");
+        if (row != null && !row.matches("0|[1-9][0-9]{0,8}")) {
+            return invalid("attributes.row must be a row index (0, 1, ...), got '" + row + "'");
+        }
+        return null;
     }
 
     /** The checks every record gets (an id, a configured model), then the model's own rules. */

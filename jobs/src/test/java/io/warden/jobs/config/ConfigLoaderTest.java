@@ -94,6 +94,44 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void shouldLoadPerformanceSettingsWithTheirDefaults() throws IOException {
+        String yaml = kafka() + MODEL + "      performance: {reference-accuracy: 0.93}\n";
+        WardenConfig c = load(yaml);
+        ModelSpec.PerformanceSettings p = c.models().get(0).detectors().performance();
+        assertThat(p.window()).isEqualTo(Duration.ofHours(1));
+        assertThat(p.labelWait()).isEqualTo(Duration.ofHours(1));
+        assertThat(p.maxDrop()).isEqualTo(0.05);
+        assertThat(p.alpha()).isEqualTo(0.01);
+        assertThat(p.minLabels()).isEqualTo(100);
+        assertThat(p.severity()).isEqualTo(Severity.HIGH);
+        assertThat(c.topics().performance()).isEqualTo("warden.performance");
+    }
+
+    @Test
+    void shouldNameEveryBadPerformanceSetting() {
+        String missing = kafka() + MODEL + "      performance: {window: 5m}\n";
+        assertThatThrownBy(() -> load(missing))
+                .hasMessageContaining(
+                        "models[0].detectors.performance.reference-accuracy: required");
+        String bad =
+                kafka()
+                        + MODEL
+                        + "      performance: {reference-accuracy: 0.9, max-drop: 0.95, alpha: 0,"
+                        + " min-labels: 0, window: 0s, calibration-bins: 0,"
+                        + " reference-ece: 2}\n";
+        assertThatThrownBy(() -> load(bad))
+                .hasMessageContaining(
+                        "models[0].detectors.performance.max-drop: must be in [0,"
+                                + " reference-accuracy 0.9), got 0.95")
+                .hasMessageContaining("models[0].detectors.performance.alpha: must be in (0, 1)")
+                .hasMessageContaining(
+                        "models[0].detectors.performance.min-labels: must be at least 1")
+                .hasMessageContaining("models[0].detectors.performance.window: must be positive")
+                .hasMessageContaining("models[0].detectors.performance.calibration-bins")
+                .hasMessageContaining("models[0].detectors.performance.reference-ece");
+    }
+
+    @Test
     void shouldCheckSequentialDeltaByDetector() throws IOException {
         String pageHinkley =
                 kafka()

@@ -114,6 +114,7 @@ class DriftITCase {
                         output + ".alerts",
                         output + ".decisions",
                         output + ".drift",
+                        output + ".performance",
                         output + ".scores",
                         output + ".deadletter");
         List<ModelSpec> models = new ArrayList<>();

@@ -83,6 +83,7 @@ class MonitorJobITCase {
                         prefix + ".alerts",
                         prefix + ".decisions",
                         prefix + ".drift",
+                        prefix + ".performance",
                         prefix + ".scores",
                         prefix + ".deadletter");
         KafkaSettings k = c.kafka();

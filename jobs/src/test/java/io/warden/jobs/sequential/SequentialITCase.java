@@ -123,6 +123,7 @@ class SequentialITCase {
                         output + ".alerts",
                         output + ".decisions",
                         output + ".drift",
+                        output + ".performance",
                         output + ".scores",
                         output + ".deadletter");
         List<ModelSpec> models = new ArrayList<>();

@@ -7,6 +7,7 @@ import io.warden.schemas.FeedbackRecord;
 import io.warden.schemas.InferenceEvent;
 import io.warden.schemas.InferenceRequest;
 import io.warden.schemas.InferenceResponse;
+import io.warden.schemas.PerformanceReport;
 import io.warden.schemas.QuarantineDecision;
 import io.warden.schemas.ScoreRecord;
 import java.util.HashMap;
@@ -33,6 +34,7 @@ public final class WardenSchemas {
                     Alert.class,
                     QuarantineDecision.class,
                     DriftReport.class,
+                    PerformanceReport.class,
                     ScoreRecord.class,
                     DeadLetter.class);
 

@@ -2,6 +2,7 @@ package io.warden.schemas.codec;
 
 import io.warden.schemas.Alert;
 import io.warden.schemas.AlertKind;
+import io.warden.schemas.ClassPerformance;
 import io.warden.schemas.DeadLetter;
 import io.warden.schemas.DeadLetterReason;
 import io.warden.schemas.DecisionAction;
@@ -16,6 +17,7 @@ import io.warden.schemas.FeedbackRecord;
 import io.warden.schemas.InferenceEvent;
 import io.warden.schemas.InferenceRequest;
 import io.warden.schemas.InferenceResponse;
+import io.warden.schemas.PerformanceReport;
 import io.warden.schemas.QuarantineDecision;
 import io.warden.schemas.ScoreRecord;
 import io.warden.schemas.Severity;
@@ -60,7 +62,8 @@ final class SampleRecords {
                 decision(),
                 driftReport(),
                 scoreRecord(),
-                deadLetter());
+                deadLetter(),
+                performanceReport());
     }
 
     /** Every contract with nullable fields null, collections empty and defaults taken. */
@@ -124,6 +127,19 @@ final class SampleRecords {
                         .setReason("")
                         .setStage("decode")
                         .setReasonCode(DeadLetterReason.UNKNOWN)
+                        .build(),
+                PerformanceReport.newBuilder()
+                        .setReportId("pr-min")
+                        .setModelName("m")
+                        .setWindow(new TimeWindow(T0, T1))
+                        .setLabelWaitMs(0L)
+                        .setPredictions(0L)
+                        .setLabelled(0L)
+                        .setCorrect(0L)
+                        .setReferenceAccuracy(0.9)
+                        .setMaxDrop(0.05)
+                        .setPValue(1.0)
+                        .setJudged(false)
                         .build());
     }
 
@@ -292,6 +308,34 @@ final class SampleRecords {
                 .setOverall(List.of(new DriftStatistic("mmd", 0.05, 0.2, 0.01, false)))
                 .setCorrection("benjamini-hochberg")
                 .setDrifted(true)
+                .build();
+    }
+
+    static PerformanceReport performanceReport() {
+        return PerformanceReport.newBuilder()
+                .setReportId("perf-1")
+                .setModelName("iris")
+                .setModelVersion("3")
+                .setWindow(new TimeWindow(T0, T1))
+                .setLabelWaitMs(3_600_000L)
+                .setPredictions(5000L)
+                .setLabelled(1200L)
+                .setCorrect(1020L)
+                .setAccuracy(0.85)
+                .setAccuracyLower(0.829)
+                .setAccuracyUpper(0.869)
+                .setReferenceAccuracy(0.93)
+                .setMaxDrop(0.05)
+                .setPValue(1.2e-5)
+                .setJudged(true)
+                .setDegraded(true)
+                .setExpectedCalibrationError(0.08)
+                .setReferenceCalibrationError(0.03)
+                .setMeanConfidence(0.91)
+                .setClasses(
+                        List.of(
+                                new ClassPerformance("setosa", 400L, 410L, 398L, 0.995, 0.971),
+                                new ClassPerformance("virginica", 0L, 3L, 0L, null, 0.0)))
                 .build();
     }
 

@@ -1,0 +1,37 @@
+package io.warden.jobs.performance;
+
+/**
+ * A prediction whose label wait is over, with its label or without one. Windows count it by the
+ * request's event time. A Flink POJO.
+ */
+public class LabelledPrediction {
+    public String modelKey;
+    public String modelName;
+    public String modelVersion;
+
+    /** The request's own event time. */
+    public long eventTime;
+
+    public int predictedClass;
+    public double msp;
+
+    /** Index of the label among the model's classes, or {@link #UNLABELLED}. */
+    public int labelClass;
+
+    /** {@link #labelClass} of a prediction that got no label in time. */
+    public static final int UNLABELLED = -1;
+
+    public LabelledPrediction() {}
+
+    static LabelledPrediction of(Prediction p, Label label) {
+        LabelledPrediction lp = new LabelledPrediction();
+        lp.modelKey = p.modelKey;
+        lp.modelName = p.modelName;
+        lp.modelVersion = p.modelVersion;
+        lp.eventTime = p.eventTime;
+        lp.predictedClass = p.predictedClass;
+        lp.msp = p.msp;
+        lp.labelClass = label == null ? UNLABELLED : label.labelClass;
+        return lp;
+    }
+}
