@@ -13,12 +13,13 @@ import java.util.Objects;
  *
  * <p><b>{@code intraOpThreads}</b> (default {@value #DEFAULT_INTRA_OP_THREADS}) and <b>{@code
  * interOpThreads}</b> (default {@value #DEFAULT_INTER_OP_THREADS}) are ONNX Runtime's per-session
- * thread pools: within one operator, and across independent operators. They are set explicitly
- * because ONNX Runtime's own default is one thread per core for every session, which oversubscribes
- * the cores as soon as a machine runs several Flink slots; with one thread each a session scores on
- * the calling thread, and parallelism comes from the slots. On a 2-core machine two intra-op
- * threads were measured slower than one (see NOTES). <b>{@code executionProvider}</b> (default
- * {@link ExecutionProvider#CPU}): see {@link ExecutionProvider}.
+ * thread pools: within one operator, and across independent operators (used only in ONNX Runtime's
+ * parallel execution mode, which the scorer selects when this is more than 1). They are set
+ * explicitly because ONNX Runtime's own default is one thread per core for every session, which
+ * oversubscribes the cores as soon as a machine runs several Flink slots; with one thread each a
+ * session scores on the calling thread, and parallelism comes from the slots. On a 2-core machine
+ * two intra-op threads were measured slower than one (see NOTES). <b>{@code executionProvider}</b>
+ * (default {@link ExecutionProvider#CPU}): see {@link ExecutionProvider}.
  *
  * @param inputName the model input fed with the rows
  * @param outputName the model output read
