@@ -1,6 +1,7 @@
 package io.warden.detectors.onnx;
 
 import ai.onnx.proto.OnnxMl;
+import com.google.protobuf.InvalidProtocolBufferException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -152,13 +153,49 @@ final class LinearModels {
                         .build();
         OnnxMl.GraphProto graph =
                 ctx.buildGraph().toBuilder().addNode(marginNode).addOutput(margin).build();
+        return model(
+                graph,
+                "Logistic regression with fixed weights, for testing ONNX scoring against"
+                        + " its closed form.");
+    }
+
+    /**
+     * The logistic regression with its input's batch dimension fixed to {@code rows}, as models
+     * exported without a dynamic batch axis have it.
+     */
+    static byte[] logisticRegressionWithFixedBatch(int rows) {
+        try {
+            OnnxMl.ModelProto.Builder model =
+                    OnnxMl.ModelProto.parseFrom(logisticRegression()).toBuilder();
+            model.getGraphBuilder()
+                    .getInputBuilder(0)
+                    .getTypeBuilder()
+                    .getTensorTypeBuilder()
+                    .getShapeBuilder()
+                    .getDimBuilder(0)
+                    .setDimValue(rows);
+            return model.build().toByteArray();
+        } catch (InvalidProtocolBufferException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A model of two inputs, {@code features} and {@code offsets}, and their sum as output. */
+    static byte[] twoInputs() {
+        ONNXContext ctx = new ONNXContext();
+        ctx.setName("warden-test-two-inputs");
+        ONNXPlaceholder features = ctx.floatInput("features", FEATURES);
+        ONNXPlaceholder offsets = ctx.floatInput("offsets", FEATURES);
+        features.apply(ONNXOperators.ADD, offsets).assignTo(ctx.floatOutput("sum", FEATURES));
+        return model(ctx.buildGraph(), "Two inputs, which warden cannot feed.");
+    }
+
+    private static byte[] model(OnnxMl.GraphProto graph, String doc) {
         return OnnxMl.ModelProto.newBuilder()
                 .setIrVersion(8)
                 .addOpsetImport(ONNXOperators.getOpsetProto())
                 .setProducerName("warden tests (io.warden.detectors.onnx.LinearModels)")
-                .setDocString(
-                        "Logistic regression with fixed weights, for testing ONNX scoring against"
-                                + " its closed form.")
+                .setDocString(doc)
                 .setGraph(graph)
                 .build()
                 .toByteArray();

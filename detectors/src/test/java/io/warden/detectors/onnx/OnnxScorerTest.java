@@ -272,6 +272,39 @@ class OnnxScorerTest {
         }
     }
 
+    private ModelFile write(String name, byte[] bytes) throws IOException {
+        Path file = dir.resolve(name);
+        Files.write(file, bytes);
+        return new ModelFile(file, ModelFile.sha256Of(file));
+    }
+
+    @Test
+    void shouldRefuseAModelWithInputsItCannotFeed() throws IOException {
+        ModelFile model = write("two-inputs.onnx", LinearModels.twoInputs());
+
+        assertThatThrownBy(() -> new OnnxScorer(model, OnnxScorerSettings.of("features", "sum", 8)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("input 'features' must be the only input")
+                .hasMessageContaining(model.path().toString())
+                .hasMessageContaining("offsets float[-1, 8]");
+    }
+
+    @Test
+    void shouldScoreAModelWithAFixedBatchOnlyInBatchesOfThatSize() throws IOException {
+        ModelFile model =
+                write("fixed-batch.onnx", LinearModels.logisticRegressionWithFixedBatch(4));
+        float[][] rows = rows(4, 21);
+        try (OnnxScorer scorer =
+                new OnnxScorer(model, OnnxScorerSettings.of("features", "probabilities", 8))) {
+            assertClosedForm(rows, scorer.score(rows), LinearModels::probabilities);
+
+            assertThatThrownBy(() -> scorer.score(rows(3, 1)))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining(model.path().toString())
+                    .hasMessageContaining("takes batches of exactly 4 rows, not 3");
+        }
+    }
+
     @Test
     void shouldNameTheFileWhenItIsNoOnnxModel() throws IOException {
         Path file = dir.resolve("not-a-model.onnx");
