@@ -14,6 +14,7 @@ import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.util.Arrays;
 import java.util.EnumSet;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.stream.Collectors;
@@ -107,13 +108,13 @@ public final class OnnxScorer implements AutoCloseable {
             this.outputWidth = binding.outputWidth();
             this.outputIsVector = binding.outputIsVector();
             this.fixedBatch = binding.fixedBatch();
-        } catch (OrtException | RuntimeException e) {
+        } catch (OrtException e) {
             closeQuietly(sess, opts);
-            if (e instanceof RuntimeException r) {
-                throw r;
-            }
             throw new IllegalArgumentException(
                     "cannot load ONNX model file " + model.path() + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            closeQuietly(sess, opts);
+            throw e;
         }
         this.options = opts;
         this.session = sess;
@@ -388,8 +389,7 @@ public final class OnnxScorer implements AutoCloseable {
 
     private static String typeOf(NodeInfo node) {
         if (node.getInfo() instanceof TensorInfo t) {
-            return t.type.toString().toLowerCase(java.util.Locale.ROOT)
-                    + Arrays.toString(t.getShape());
+            return t.type.toString().toLowerCase(Locale.ROOT) + Arrays.toString(t.getShape());
         }
         return node.getInfo().toString();
     }

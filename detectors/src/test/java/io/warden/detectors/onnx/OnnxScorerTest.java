@@ -12,7 +12,9 @@ import java.io.StringWriter;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Random;
+import java.util.function.Function;
 import org.apache.logging.log4j.Level;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.core.LoggerContext;
@@ -65,7 +67,7 @@ class OnnxScorerTest {
     }
 
     private static void assertClosedForm(
-            float[][] rows, float[][] scores, java.util.function.Function<float[], double[]> f) {
+            float[][] rows, float[][] scores, Function<float[], double[]> f) {
         assertThat(scores).hasNumberOfRows(rows.length);
         for (int r = 0; r < rows.length; r++) {
             double[] expected = f.apply(rows[r]);
@@ -106,7 +108,7 @@ class OnnxScorerTest {
     @Test
     void shouldScoreFlatRowsIntoAFlatOutputIgnoringTheSpareRoom() {
         float[][] rows = rows(7, 3);
-        float[] features = java.util.Arrays.copyOf(flat(rows), 9 * LinearModels.FEATURES);
+        float[] features = Arrays.copyOf(flat(rows), 9 * LinearModels.FEATURES);
         float[] out = new float[8 * LinearModels.CLASSES];
         out[out.length - 1] = 42f;
         try (OnnxScorer scorer = scorer("probabilities")) {
@@ -116,7 +118,7 @@ class OnnxScorerTest {
         float[][] scores = new float[7][];
         for (int r = 0; r < 7; r++) {
             scores[r] =
-                    java.util.Arrays.copyOfRange(
+                    Arrays.copyOfRange(
                             out, r * LinearModels.CLASSES, (r + 1) * LinearModels.CLASSES);
         }
         assertClosedForm(rows, scores, LinearModels::probabilities);
