@@ -8,7 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
+import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -63,18 +63,18 @@ public class OnnxScorerBenchmark {
     @Setup
     public void setUp() throws IOException {
         file = Files.createTempFile("warden-bench-pca", ".onnx");
-        Files.write(file, pcaReconstruction(new SplittableRandom(5)));
+        Files.write(file, pcaReconstruction(new Random(5)));
         scorer =
                 new OnnxScorer(
                         new ModelFile(file, ModelFile.sha256Of(file)),
                         OnnxScorerSettings.of("features", "reconstruction", FEATURES));
-        SplittableRandom random = new SplittableRandom(7);
+        Random random = new Random(7);
         rows = new float[BATCHES][batch][FEATURES];
         flat = new float[BATCHES][batch * FEATURES];
         for (int b = 0; b < BATCHES; b++) {
             for (int r = 0; r < batch; r++) {
                 for (int i = 0; i < FEATURES; i++) {
-                    float x = (float) gaussian(random);
+                    float x = (float) random.nextGaussian();
                     rows[b][r][i] = x;
                     flat[b][r * FEATURES + i] = x;
                 }
@@ -89,24 +89,17 @@ public class OnnxScorerBenchmark {
         Files.deleteIfExists(file);
     }
 
-    /** Box-Muller: SplittableRandom has no nextGaussian on Java 17. */
-    private static double gaussian(SplittableRandom random) {
-        double u = 1.0 - random.nextDouble();
-        double v = random.nextDouble();
-        return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
-    }
-
     /**
      * The model: 8 random (not orthonormalized: the cost is the same) components of 64 features.
      */
-    private static byte[] pcaReconstruction(SplittableRandom random) {
+    private static byte[] pcaReconstruction(Random random) {
         ONNXContext ctx = new ONNXContext();
         ctx.setName("warden-bench-pca-reconstruction");
         ONNXPlaceholder input = ctx.floatInput("features", FEATURES);
         ONNXPlaceholder output = ctx.floatOutput("reconstruction", FEATURES);
         float[] w = new float[COMPONENTS * FEATURES];
         for (int k = 0; k < w.length; k++) {
-            w[k] = (float) (gaussian(random) / Math.sqrt(FEATURES));
+            w[k] = (float) (random.nextGaussian() / Math.sqrt(FEATURES));
         }
         ONNXInitializer components =
                 ctx.floatTensor("components", List.of(COMPONENTS, FEATURES), buf -> buf.put(w));
