@@ -421,7 +421,14 @@ public final class PipelineBenchmark {
         String run = String.format(Locale.ROOT, "r%02d-%s", index, job.id);
         WardenConfig config = config(base, run, job.id);
         TopicSettings t = config.topics();
-        kafka.createTopics(options.partitions(), t.scores(), t.deadLetter(), t.alerts(), t.drift());
+        kafka.createTopics(
+                options.partitions(),
+                t.scores(),
+                t.deadLetter(),
+                t.alerts(),
+                t.drift(),
+                t.feedback(),
+                t.performance());
 
         StreamExecutionEnvironment env = flink.newEnvironment();
         MonitorJob.configure(env, config);
@@ -539,7 +546,7 @@ public final class PipelineBenchmark {
                         REQUESTS_TOPIC,
                         RESPONSES_TOPIC,
                         "bench.events",
-                        "bench.feedback",
+                        run + ".feedback",
                         run + ".alerts",
                         run + ".decisions",
                         run + ".drift",

@@ -16,6 +16,8 @@ import io.warden.schemas.AlertKind;
 import io.warden.schemas.DeadLetter;
 import io.warden.schemas.DeadLetterReason;
 import io.warden.schemas.DriftReport;
+import io.warden.schemas.FeedbackRecord;
+import io.warden.schemas.PerformanceReport;
 import io.warden.schemas.ScoreRecord;
 import io.warden.schemas.codec.AvroCodec;
 import io.warden.schemas.codec.CodecException;
@@ -32,6 +34,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -88,12 +91,23 @@ public final class Demo {
             List<String> driftAlerts,
             List<String> sequentialAlarms,
             long sequentialFalseAlarms,
+            long labelsProduced,
+            long labelsCounted,
+            long labelDeadLetters,
+            List<String> performanceReports,
+            long degradedWindows,
+            List<String> performanceAlerts,
             Duration elapsed) {
 
         /** Every input record was joined (2 per scored request) or dead-lettered. */
         public boolean accountedFor() {
             long dead = deadLetters.values().stream().mapToLong(Long::longValue).sum();
             return 2 * scored + dead == recordsProduced;
+        }
+
+        /** Every label was counted in a performance report or dead-lettered. */
+        public boolean labelsAccountedFor() {
+            return labelsCounted + labelDeadLetters == labelsProduced;
         }
 
         public double recall() {
@@ -135,7 +149,9 @@ public final class Demo {
                     t.deadLetter(),
                     t.scores(),
                     t.decisions(),
-                    t.drift());
+                    t.drift(),
+                    t.feedback(),
+                    t.performance());
             out.println("  broker at " + kafka.bootstrapServers() + "; topics created");
 
             out.println(
@@ -179,7 +195,8 @@ public final class Demo {
                     drift.shift(),
                     drift.from(),
                     drift.to());
-            long produced = play(kafka, t, planned, watcher, drift, start);
+            AtomicLong labels = new AtomicLong();
+            long produced = play(kafka, t, planned, watcher, drift, start, labels);
 
             out.println(
                     "warden demo: traffic done; draining the job (final watermark flushes waiting joins) ...");
@@ -211,6 +228,12 @@ public final class Demo {
                             List.copyOf(watcher.driftAlerts),
                             List.copyOf(watcher.sequentialAlarms),
                             watcher.sequentialFalseAlarms.get(),
+                            labels.get(),
+                            watcher.labelsCounted.get(),
+                            watcher.labelDeadLetters.get(),
+                            List.copyOf(watcher.performanceReports),
+                            watcher.degradedWindows.get(),
+                            List.copyOf(watcher.performanceAlerts),
                             Duration.ofNanos(System.nanoTime() - started));
             print(s);
             return s;
@@ -233,8 +256,9 @@ public final class Demo {
     }
 
     /**
-     * The demo config made for a short live run: drift windows of {@value #LIVE_WINDOW_SECONDS} s,
-     * and short join and out-of-orderness waits, so windows close while the demo plays.
+     * The demo config made for a short live run: drift and performance windows of {@value
+     * #LIVE_WINDOW_SECONDS} s, a label wait a little longer than the demo's labels take, and short
+     * join and out-of-orderness waits, so windows close while the demo plays.
      */
     static WardenConfig live(WardenConfig c) {
         List<ModelSpec> models = new ArrayList<>();
@@ -259,6 +283,23 @@ public final class Demo {
                                 d.recoverAfter(),
                                 d.severity());
             }
+            ModelSpec.PerformanceSettings p = m.detectors().performance();
+            if (p != null) {
+                p =
+                        new ModelSpec.PerformanceSettings(
+                                p.enabled(),
+                                Duration.ofSeconds(LIVE_WINDOW_SECONDS),
+                                Duration.ofMillis(LABEL_DELAY_MS + 1_000),
+                                p.referenceAccuracy(),
+                                p.referenceEce(),
+                                p.maxDrop(),
+                                p.alpha(),
+                                p.minLabels(),
+                                p.calibrationBins(),
+                                p.alertAfter(),
+                                p.recoverAfter(),
+                                p.severity());
+            }
             models.add(
                     new ModelSpec(
                             m.name(),
@@ -268,7 +309,7 @@ public final class Demo {
                             m.features(),
                             m.output(),
                             new ModelSpec.DetectorSettings(
-                                    m.detectors().confidence(), d, m.detectors().sequential())));
+                                    m.detectors().confidence(), d, m.detectors().sequential(), p)));
         }
         InputSettings in = c.input();
         return new WardenConfig(
@@ -309,14 +350,42 @@ public final class Demo {
         return StreamExecutionEnvironment.createLocalEnvironment(parallelism, conf);
     }
 
+    /** Share of answered requests that a labeller labels, with the class the request came from. */
+    static final double LABELLED_SHARE = 0.5;
+
+    /** Labels come up to this long (event time) after their request. */
+    static final long LABEL_DELAY_MS = 2_000;
+
+    /** A labeller's feedback for a played request: its true class, a little later. */
+    private static byte[] label(Planned p, Random labeller) {
+        return AvroCodec.standard()
+                .encode(
+                        FeedbackRecord.newBuilder()
+                                .setFeedbackId("fb-" + p.requestId())
+                                .setEventTime(
+                                        Instant.ofEpochMilli(
+                                                p.eventTimeMillis()
+                                                        + labeller.nextInt((int) LABEL_DELAY_MS)))
+                                .setModelName(DemoModel.NAME)
+                                .setModelVersion(DemoModel.VERSION)
+                                .setRequestId(p.requestId())
+                                .setContributorId("labeller-" + (1 + labeller.nextInt(5)))
+                                .setLabel(DemoModel.CLASSES.get(p.trueClass()))
+                                .setFeatures(List.of())
+                                .setAttributes(Map.of())
+                                .build());
+    }
+
     private long play(
             EmbeddedKafkaCluster kafka,
             TopicSettings t,
             Map<Truth, Integer> planned,
             Watcher watcher,
             DemoTraffic.Drift drift,
-            Instant start)
+            Instant start,
+            AtomicLong labels)
             throws InterruptedException {
+        Random labeller = new Random(options.seed() + 1);
         DemoTraffic traffic =
                 new DemoTraffic(
                         DemoModel.standard(),
@@ -345,6 +414,14 @@ public final class Demo {
                             r.key().getBytes(java.nio.charset.StandardCharsets.UTF_8),
                             r.value());
                     produced++;
+                }
+                if ((p.truth() == Truth.BENIGN || p.truth() == Truth.AMBIGUOUS)
+                        && labeller.nextDouble() < LABELLED_SHARE) {
+                    producer.send(
+                            t.feedback(),
+                            p.requestId().getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                            label(p, labeller));
+                    labels.incrementAndGet();
                 }
                 long due = startNanos + (long) ((i + 1) * 1e9 / options.rate());
                 long wait = due - System.nanoTime();
@@ -421,6 +498,29 @@ public final class Demo {
                 Locale.ROOT,
                 "    sequential false alarms  %,d (before the drift began)%n",
                 s.sequentialFalseAlarms());
+        out.printf(
+                Locale.ROOT,
+                "  labels on the feedback     %,d produced, %,d counted in performance reports, %,d"
+                        + " dead-lettered (%s)%n",
+                s.labelsProduced(),
+                s.labelsCounted(),
+                s.labelDeadLetters(),
+                s.labelsAccountedFor() ? "all accounted for" : "NOT all accounted for");
+        out.printf(
+                Locale.ROOT,
+                "    performance reports      %,d windows of %d s, %,d degraded%n",
+                s.performanceReports().size(),
+                LIVE_WINDOW_SECONDS,
+                s.degradedWindows());
+        for (String line : s.performanceReports().stream().sorted().toList()) {
+            out.println("      " + line);
+        }
+        if (s.performanceAlerts().isEmpty()) {
+            out.println("    performance alerts       none");
+        }
+        for (String line : s.performanceAlerts()) {
+            out.println("    performance alert        " + line);
+        }
         out.printf(Locale.ROOT, "  took %.1f s%n", s.elapsed().toMillis() / 1000.0);
     }
 
@@ -433,6 +533,11 @@ public final class Demo {
         final List<String> driftAlerts = new CopyOnWriteArrayList<>();
         final List<String> sequentialAlarms = new CopyOnWriteArrayList<>();
         final AtomicLong sequentialFalseAlarms = new AtomicLong();
+        final List<String> performanceReports = new CopyOnWriteArrayList<>();
+        final AtomicLong degradedWindows = new AtomicLong();
+        final List<String> performanceAlerts = new CopyOnWriteArrayList<>();
+        final AtomicLong labelsCounted = new AtomicLong();
+        final AtomicLong labelDeadLetters = new AtomicLong();
 
         /** Each played request's row of the model version (defective requests have none). */
         final Map<String, Long> rowOf = new ConcurrentHashMap<>();
@@ -477,7 +582,8 @@ public final class Demo {
                                 topics.alerts(),
                                 topics.deadLetter(),
                                 topics.scores(),
-                                topics.drift()));
+                                topics.drift(),
+                                topics.performance()));
                 while (running.get()) {
                     for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
                         lastRecordNanos.set(System.nanoTime());
@@ -510,6 +616,19 @@ public final class Demo {
                         d.getWindow().getEnd(),
                         d.getSampleCount(),
                         d.getDrifted() ? "DRIFTED " + driftedNames(d) : "no drift");
+            } else if (value instanceof PerformanceReport pr) {
+                performance(pr);
+            } else if (value instanceof Alert a && a.getKind() == AlertKind.PERFORMANCE) {
+                String line =
+                        String.format(
+                                Locale.ROOT,
+                                "%s %s (window %s to %s)",
+                                a.getSeverity(),
+                                a.getSummary(),
+                                a.getWindow().getStart(),
+                                a.getWindow().getEnd());
+                performanceAlerts.add(line);
+                out.println("  [ALERT " + line + "]");
             } else if (value instanceof Alert a && SequentialAlerts.isSequential(a)) {
                 sequential(a);
             } else if (value instanceof Alert a && a.getKind() == AlertKind.DRIFT) {
@@ -545,6 +664,16 @@ public final class Demo {
                 } else if (shownAlerts == showLimit + 1) {
                     out.println("  ... (more alerts counted, not printed)");
                 }
+            } else if (value instanceof DeadLetter d
+                    && d.getSource() != null
+                    && topics.feedback().equals(d.getSource().getTopic())) {
+                labelDeadLetters.incrementAndGet();
+                out.printf(
+                        Locale.ROOT,
+                        "  [DEAD LETTER %s] label for %s: %s%n",
+                        d.getReasonCode(),
+                        d.getRequestId(),
+                        d.getReason());
             } else if (value instanceof DeadLetter d) {
                 deadLetters
                         .computeIfAbsent(d.getReasonCode(), k -> new AtomicLong())
@@ -558,6 +687,58 @@ public final class Demo {
                             d.getReason());
                 }
             }
+        }
+
+        /** A window's realised performance: printed, and its labels counted. */
+        private void performance(PerformanceReport r) {
+            labelsCounted.addAndGet(r.getLabelled());
+            if (r.getDegraded()) {
+                degradedWindows.incrementAndGet();
+            }
+            double floor = r.getReferenceAccuracy() - r.getMaxDrop();
+            String verdict;
+            if (!r.getJudged()) {
+                verdict = "too few labels to judge";
+            } else if (r.getDegraded()) {
+                verdict =
+                        String.format(
+                                Locale.ROOT,
+                                "DEGRADED below %.3f (p = %.2g)",
+                                floor,
+                                r.getPValue());
+            } else if (r.getAccuracy() < floor) {
+                verdict =
+                        String.format(
+                                Locale.ROOT,
+                                "below %.3f, but not significantly (p = %.2g)",
+                                floor,
+                                r.getPValue());
+            } else {
+                verdict = String.format(Locale.ROOT, "within tolerance (floor %.3f)", floor);
+            }
+            String line =
+                    r.getAccuracy() == null
+                            ? String.format(
+                                    Locale.ROOT,
+                                    "[%s, %s) %,d predictions, no labels",
+                                    r.getWindow().getStart(),
+                                    r.getWindow().getEnd(),
+                                    r.getPredictions())
+                            : String.format(
+                                    Locale.ROOT,
+                                    "[%s, %s) accuracy %.3f (95%% CI %.3f-%.3f) on %,d labels of"
+                                            + " %,d predictions, ECE %.3f: %s",
+                                    r.getWindow().getStart(),
+                                    r.getWindow().getEnd(),
+                                    r.getAccuracy(),
+                                    r.getAccuracyLower(),
+                                    r.getAccuracyUpper(),
+                                    r.getLabelled(),
+                                    r.getPredictions(),
+                                    r.getExpectedCalibrationError(),
+                                    verdict);
+            performanceReports.add(line);
+            out.println("  [PERFORMANCE] " + r.getModelName() + " " + line);
         }
 
         /** Numbers the rows as the job sees them: requests that are scored, in played order. */

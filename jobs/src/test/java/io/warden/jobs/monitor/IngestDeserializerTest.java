@@ -270,19 +270,58 @@ class IngestDeserializerTest {
         assertThat(d.getReason()).startsWith("topic in.elsewhere is not one of the input topics");
     }
 
+    private static byte[] feedbackJson(String model, String requestId, String label) {
+        return ("{\"feedback_id\": \"fb-1\", \"event_time\": "
+                        + EVENT_TIME
+                        + ", \"model_name\": \""
+                        + model
+                        + "\", \"request_id\": \""
+                        + requestId
+                        + "\", \"contributor_id\": \"annotator-3\", \"label\": \""
+                        + label
+                        + "\"}")
+                .getBytes(StandardCharsets.UTF_8);
+    }
+
     @Test
-    void shouldRejectAKindTheJobDoesNotReadYet() {
-        ConsumerRecord<byte[], byte[]> record =
+    void shouldDecodeFeedbackWithItsEventTime() {
+        Ingested in =
+                deserialize(record(FEEDBACK, 0, 14L, "r-1", feedbackJson("iris", "r-1", "y")));
+
+        assertThat(in.kind).isEqualTo(Kind.FEEDBACK);
+        assertThat(in.eventTime).isEqualTo(EVENT_TIME);
+        assertThat(in.feedback.getLabel()).isEqualTo("y");
+        assertThat(in.feedback.getContributorId()).isEqualTo("annotator-3");
+        assertThat(in.source.getOffset()).isEqualTo(14L);
+    }
+
+    @Test
+    void shouldRejectFeedbackThatIsIncompleteNotAClassOrForAnUnknownModel() {
+        ConsumerRecord<byte[], byte[]> incomplete =
                 record(
                         FEEDBACK,
                         0,
                         14L,
                         "fb-1",
                         "{\"feedback_id\": \"fb-1\"}".getBytes(StandardCharsets.UTF_8));
+        assertThat(
+                        assertRejected(
+                                        deserialize(incomplete),
+                                        incomplete,
+                                        DeadLetterReason.UNDECODABLE)
+                                .getReason())
+                .contains("required field is missing");
 
-        DeadLetter d = assertRejected(deserialize(record), record, DeadLetterReason.UNDECODABLE);
+        ConsumerRecord<byte[], byte[]> notAClass =
+                record(FEEDBACK, 1, 15L, "r-1", feedbackJson("iris", "r-1", "w"));
+        assertThat(
+                        assertRejected(deserialize(notAClass), notAClass, DeadLetterReason.INVALID)
+                                .getReason())
+                .isEqualTo("label 'w' is not one of the model's classes [x, y, z]");
 
-        assertThat(d.getReason()).contains(FEEDBACK).contains("FEEDBACK");
+        ConsumerRecord<byte[], byte[]> unknown =
+                record(FEEDBACK, 1, 16L, "r-1", feedbackJson("tulip", "r-1", "x"));
+        assertRejected(deserialize(unknown), unknown, DeadLetterReason.UNKNOWN_MODEL);
     }
 
     @Test

@@ -119,7 +119,9 @@ class MonitorJobITCase {
                         t.alerts(),
                         t.scores(),
                         t.deadLetter(),
-                        t.drift());
+                        t.drift(),
+                        t.feedback(),
+                        t.performance());
         return out;
     }
 
