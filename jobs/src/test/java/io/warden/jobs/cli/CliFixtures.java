@@ -43,7 +43,7 @@ final class CliFixtures {
 
     private static final Pattern TOPIC_LINE =
             Pattern.compile(
-                    "^  (requests|responses|events|feedback|alerts|decisions|drift|scores|dead-letter):"
+                    "^  (requests|responses|events|feedback|alerts|decisions|drift|performance|scores|dead-letter):"
                             + " (\\S+)",
                     Pattern.MULTILINE);
 

@@ -73,7 +73,9 @@ class RunCommandITCase {
         assertThat(result.exitCode()).isEqualTo(WardenCli.EXIT_CONFIG);
         assertThat(result.err())
                 .contains("topics.requests: topic 'absent.inference.requests' does not exist")
-                .contains("topics.drift: topic 'absent.warden.drift' does not exist");
+                .contains("topics.drift: topic 'absent.warden.drift' does not exist")
+                .contains("topics.feedback: topic 'absent.inference.feedback' does not exist")
+                .contains("topics.performance: topic 'absent.warden.performance' does not exist");
     }
 
     @Test
@@ -89,7 +91,9 @@ class RunCommandITCase {
                         t.alerts(),
                         t.scores(),
                         t.deadLetter(),
-                        t.drift());
+                        t.drift(),
+                        t.feedback(),
+                        t.performance());
         DemoTraffic traffic =
                 new DemoTraffic(
                         DemoModel.standard(),
