@@ -96,6 +96,7 @@ final class KafkaOptions {
             case "alerts" -> t.alerts();
             case "decisions" -> t.decisions();
             case "drift" -> t.drift();
+            case "performance" -> t.performance();
             case "scores" -> t.scores();
             case "deadletter", "dead-letter" -> t.deadLetter();
             default -> nameOrRole;

@@ -3,6 +3,7 @@ package io.warden.jobs.cli;
 import io.warden.schemas.Alert;
 import io.warden.schemas.DeadLetter;
 import io.warden.schemas.DriftReport;
+import io.warden.schemas.PerformanceReport;
 import io.warden.schemas.QuarantineDecision;
 import io.warden.schemas.ScoreRecord;
 import io.warden.schemas.codec.AvroCodec;
@@ -36,7 +37,7 @@ import picocli.CommandLine.Spec;
         name = "tail",
         mixinStandardHelpOptions = true,
         description = {
-            "Prints alerts, decisions, drift reports, scores and dead letters from topics as they"
+            "Prints alerts, decisions, drift and performance reports, scores and dead letters from topics as they"
                     + " arrive, one line each (or JSON with --json). Reads committed records only"
                     + " (unless -X isolation.level=read_uncommitted), joins no consumer group and"
                     + " commits no offsets.",
@@ -57,7 +58,7 @@ final class TailCommand implements Callable<Integer> {
             arity = "1..*",
             paramLabel = "TOPIC",
             description =
-                    "Topic names or roles: alerts, decisions, drift, scores, deadletter, requests, responses, events, feedback.")
+                    "Topic names or roles: alerts, decisions, drift, performance, scores, deadletter, requests, responses, events, feedback.")
     List<String> topics;
 
     @Option(
@@ -219,6 +220,21 @@ final class TailCommand implements Callable<Integer> {
                     d.getWindow().getEnd(),
                     d.getSampleCount(),
                     d.getDrifted());
+        }
+        if (value instanceof PerformanceReport p) {
+            return String.format(
+                    Locale.ROOT,
+                    "PERFORMANCE %s [%s, %s) labelled=%d/%d accuracy=%s reference=%.3f degraded=%s",
+                    p.getModelName(),
+                    p.getWindow().getStart(),
+                    p.getWindow().getEnd(),
+                    p.getLabelled(),
+                    p.getPredictions(),
+                    p.getAccuracy() == null
+                            ? "-"
+                            : String.format(Locale.ROOT, "%.3f", p.getAccuracy()),
+                    p.getReferenceAccuracy(),
+                    p.getDegraded());
         }
         if (value instanceof ScoreRecord s) {
             return String.format(

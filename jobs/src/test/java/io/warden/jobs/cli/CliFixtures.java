@@ -15,6 +15,7 @@ import io.warden.schemas.FeatureDrift;
 import io.warden.schemas.FeatureKind;
 import io.warden.schemas.InferenceRequest;
 import io.warden.schemas.InferenceResponse;
+import io.warden.schemas.PerformanceReport;
 import io.warden.schemas.QuarantineDecision;
 import io.warden.schemas.ScoreRecord;
 import io.warden.schemas.Severity;
@@ -188,6 +189,27 @@ final class CliFixtures {
                 .setSummary("extraction attempt")
                 .setEffectiveFrom(T0.plusSeconds(1))
                 .setExpiresAt(T0.plusSeconds(3601))
+                .build();
+    }
+
+    static PerformanceReport performance() {
+        return PerformanceReport.newBuilder()
+                .setReportId("perf-1")
+                .setModelName("demo-classifier")
+                .setModelVersion("1")
+                .setWindow(new TimeWindow(T0, T0.plusSeconds(3600)))
+                .setLabelWaitMs(3_600_000L)
+                .setPredictions(12345L)
+                .setLabelled(4000L)
+                .setCorrect(3480L)
+                .setAccuracy(0.87)
+                .setAccuracyLower(0.859)
+                .setAccuracyUpper(0.880)
+                .setReferenceAccuracy(0.95)
+                .setMaxDrop(0.05)
+                .setPValue(1e-6)
+                .setJudged(true)
+                .setDegraded(true)
                 .build();
     }
 

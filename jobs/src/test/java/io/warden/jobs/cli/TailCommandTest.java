@@ -41,6 +41,11 @@ class TailCommandTest {
                 .isEqualTo(
                         "DRIFT demo-classifier [2026-11-25T10:00:00Z, 2026-11-25T10:05:00Z)"
                                 + " n=12345 drifted=true");
+        assertThat(TailCommand.oneLine(CliFixtures.performance()))
+                .isEqualTo(
+                        "PERFORMANCE demo-classifier [2026-11-25T10:00:00Z, 2026-11-25T11:00:00Z)"
+                                + " labelled=4000/12345 accuracy=0.870 reference=0.950"
+                                + " degraded=true");
     }
 
     @Test
