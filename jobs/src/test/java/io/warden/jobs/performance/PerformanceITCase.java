@@ -96,6 +96,7 @@ class PerformanceITCase {
                         START,
                         RATE);
         Random labellers = new Random(5);
+        List<Feedback> labels = new ArrayList<>();
         try (CheckedProducer producer =
                 CheckedProducer.create(KAFKA.cluster().clientProperties())) {
             int late = 0;
@@ -128,27 +129,47 @@ class PerformanceITCase {
                     }
                 }
                 String label = DemoModel.CLASSES.get(p.trueClass());
-                producer.send(
-                        "perf.feedback",
-                        key(p.requestId()),
-                        feedback("fb-" + i, p.requestId(), p.eventTimeMillis() + delay, label));
+                labels.add(
+                        new Feedback(
+                                p.eventTimeMillis() + delay,
+                                p.requestId(),
+                                feedback(
+                                        "fb-" + i,
+                                        p.requestId(),
+                                        p.eventTimeMillis() + delay,
+                                        label)));
             }
             for (int j = 0; j < UNKNOWN_REQUEST_LABELS; j++) {
-                producer.send(
-                        "perf.feedback",
-                        key("nobody-" + j),
-                        feedback("fb-x" + j, "no-such-request-" + j, at(30_000 + j), "alpha"));
+                labels.add(
+                        new Feedback(
+                                at(30_000 + j),
+                                "nobody-" + j,
+                                feedback(
+                                        "fb-x" + j,
+                                        "no-such-request-" + j,
+                                        at(30_000 + j),
+                                        "alpha")));
             }
             for (int j = 0; j < NOT_A_CLASS_LABELS; j++) {
-                producer.send(
-                        "perf.feedback",
-                        key("zulu-" + j),
-                        feedback("fb-z" + j, "req-zulu-" + j, at(31_000 + j), "zulu"));
+                labels.add(
+                        new Feedback(
+                                at(31_000 + j),
+                                "zulu-" + j,
+                                feedback("fb-z" + j, "req-zulu-" + j, at(31_000 + j), "zulu")));
+            }
+            // Labels reach the topic when they are given, i.e. in order of their own event time,
+            // as every input topic is expected to be (within max-out-of-orderness).
+            labels.sort(Comparator.comparingLong(Feedback::time));
+            for (Feedback f : labels) {
+                producer.send("perf.feedback", key(f.key()), f.value());
             }
             producer.flush();
             assertThat(late).isEqualTo(LATE_LABELS);
         }
     }
+
+    /** A feedback record to produce, with its event time. */
+    private record Feedback(long time, String key, byte[] value) {}
 
     private static byte[] key(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
