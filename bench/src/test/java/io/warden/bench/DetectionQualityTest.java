@@ -9,11 +9,6 @@ import io.warden.bench.DetectionQuality.Signal;
 import io.warden.detectors.sequential.Adwin;
 import io.warden.detectors.sequential.ChangeDetector;
 import io.warden.detectors.sequential.PageHinkley;
-import io.warden.jobs.config.ModelSpec;
-import io.warden.jobs.config.ModelSpec.DetectorSettings;
-import io.warden.jobs.config.ModelSpec.FeatureSpec;
-import io.warden.jobs.config.ModelSpec.OutputSpec;
-import io.warden.jobs.config.ModelSpec.OutputType;
 import io.warden.jobs.config.ModelSpec.SequentialDetector;
 import io.warden.jobs.config.ModelSpec.SequentialSettings;
 import io.warden.jobs.sequential.SequentialModel;
@@ -30,23 +25,9 @@ class DetectionQualityTest {
 
     /** The detector the job builds for a {@code sequential} section with only its detector set. */
     private static ChangeDetector jobDefault(SequentialDetector detector) {
-        SequentialSettings settings =
+        return SequentialModel.newDetector(
                 new SequentialSettings(
-                        true, detector, List.of("msp"), null, null, null, null, null);
-        return SequentialModel.of(
-                        new ModelSpec(
-                                "m",
-                                null,
-                                null,
-                                null,
-                                new FeatureSpec("input", List.of("a"), null),
-                                new OutputSpec(
-                                        "probabilities",
-                                        OutputType.PROBABILITIES,
-                                        List.of("x", "y")),
-                                new DetectorSettings(null, null, settings)),
-                        null)
-                .newDetector();
+                        true, detector, List.of("msp"), null, null, null, null, null));
     }
 
     @Test

@@ -106,6 +106,15 @@ public final class SequentialModel implements Serializable {
      * SequentialSettings#DEFAULT_FADING} (no fading).
      */
     public ChangeDetector newDetector() {
+        return newDetector(settings);
+    }
+
+    /**
+     * A fresh detector as {@link #newDetector()} builds it for these settings.
+     *
+     * @throws IllegalArgumentException if a parameter is out of the detector's range
+     */
+    public static ChangeDetector newDetector(SequentialSettings settings) {
         if (settings.detector() == SequentialDetector.ADWIN) {
             return settings.delta() == null ? new Adwin() : new Adwin(settings.delta());
         }
