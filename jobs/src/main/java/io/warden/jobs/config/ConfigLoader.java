@@ -716,6 +716,20 @@ public final class ConfigLoader {
         if (s.threshold() != null && s.detector() == ModelSpec.SequentialDetector.ADWIN) {
             p.add(at + ".threshold: applies to page-hinkley only");
         }
+        if (s.detector() == ModelSpec.SequentialDetector.ADWIN) {
+            if (s.fading() != null) {
+                p.add(
+                        at
+                                + ".fading: applies to page-hinkley only (the fading factor of its"
+                                + " cumulative sums); remove it or set detector: page-hinkley");
+            }
+        } else if (s.fading() != null && !(s.fading() > 0 && s.fading() <= 1)) {
+            p.add(
+                    at
+                            + ".fading: Page-Hinkley's fading factor must be in (0, 1] (1: no"
+                            + " fading), got "
+                            + s.fading());
+        }
         if (s.cooldown() < 0) {
             p.add(at + ".cooldown: must not be negative");
         }

@@ -260,6 +260,12 @@ public record ModelSpec(
      * @param delta ADWIN's confidence in (0, 1) (default 0.002); Page-Hinkley's tolerated magnitude
      *     of change in [0, 1) (default 0.005)
      * @param threshold Page-Hinkley's lambda (default 50)
+     * @param fading Page-Hinkley's fading factor alpha of its cumulative sums, in (0, 1] (default
+     *     {@value #DEFAULT_FADING}: no fading, Page's classical test against the running mean);
+     *     page-hinkley only, null for ADWIN. The detector's own default, River's 1 &minus;
+     *     10<sup>&minus;4</sup>, is not used: on long change-free streams of signals with a spread
+     *     like a feature's through its CDF it raises about ten times the false alarms Siegmund's
+     *     approximation predicts ({@code docs/detection-quality.md})
      * @param cooldown rows of a signal after an alarm before it may alarm again (default 1000)
      * @param severity severity of the alerts (default MEDIUM)
      */
@@ -269,12 +275,20 @@ public record ModelSpec(
             List<String> signals,
             Double delta,
             Double threshold,
+            Double fading,
             Integer cooldown,
             Severity severity)
             implements Serializable {
+
+        /** Page-Hinkley's fading factor when none is configured: {@value}, no fading. */
+        public static final double DEFAULT_FADING = 1.0;
+
         public SequentialSettings {
             enabled = enabled == null || enabled;
             detector = detector == null ? SequentialDetector.ADWIN : detector;
+            if (fading == null && detector == SequentialDetector.PAGE_HINKLEY) {
+                fading = DEFAULT_FADING;
+            }
             signals = signals == null ? List.of("msp", "entropy") : List.copyOf(signals);
             cooldown = cooldown == null ? 1000 : cooldown;
             severity = severity == null ? Severity.MEDIUM : severity;

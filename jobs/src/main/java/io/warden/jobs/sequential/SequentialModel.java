@@ -100,8 +100,21 @@ public final class SequentialModel implements Serializable {
         return detectorName() + "." + signal;
     }
 
-    /** A fresh detector with the configured parameters (the others at their defaults). */
+    /**
+     * A fresh detector with the configured parameters, the others at their defaults, except
+     * Page-Hinkley's fading factor: the configured {@code fading}, by default {@value
+     * SequentialSettings#DEFAULT_FADING} (no fading).
+     */
     public ChangeDetector newDetector() {
+        return newDetector(settings);
+    }
+
+    /**
+     * A fresh detector as {@link #newDetector()} builds it for these settings.
+     *
+     * @throws IllegalArgumentException if a parameter is out of the detector's range
+     */
+    public static ChangeDetector newDetector(SequentialSettings settings) {
         if (settings.detector() == SequentialDetector.ADWIN) {
             return settings.delta() == null ? new Adwin() : new Adwin(settings.delta());
         }
@@ -112,6 +125,8 @@ public final class SequentialModel implements Serializable {
         if (settings.threshold() != null) {
             b.threshold(settings.threshold());
         }
+        // The job's default, not the detector's (River's 1 - 1e-4): see SequentialSettings.fading.
+        b.alpha(settings.fading() == null ? SequentialSettings.DEFAULT_FADING : settings.fading());
         return b.build();
     }
 

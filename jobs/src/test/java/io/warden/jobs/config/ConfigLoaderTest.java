@@ -147,6 +147,48 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void shouldLoadPageHinkleyFadingDefaultingToNone() throws IOException {
+        String configured =
+                kafka()
+                        + MODEL
+                        + "      sequential: {detector: page-hinkley, signals: [msp], fading:"
+                        + " 0.9999}\n";
+        assertThat(load(configured).models().get(0).detectors().sequential().fading())
+                .isEqualTo(0.9999);
+
+        String unset =
+                kafka() + MODEL + "      sequential: {detector: page-hinkley, signals: [msp]}\n";
+        assertThat(load(unset).models().get(0).detectors().sequential().fading()).isEqualTo(1.0);
+
+        String adwin = kafka() + MODEL + "      sequential: {signals: [msp]}\n";
+        assertThat(load(adwin).models().get(0).detectors().sequential().fading()).isNull();
+    }
+
+    @Test
+    void shouldRejectFadingOutsideTheUnitIntervalOrWithAdwin() {
+        for (String bad : new String[] {"0", "-0.5", "1.0001"}) {
+            String yaml =
+                    kafka()
+                            + MODEL
+                            + "      sequential: {detector: page-hinkley, signals: [msp], fading: "
+                            + bad
+                            + "}\n";
+            assertThatThrownBy(() -> load(yaml))
+                    .as(bad)
+                    .isInstanceOf(ConfigException.class)
+                    .hasMessageContaining(
+                            "models[0].detectors.sequential.fading: Page-Hinkley's fading factor"
+                                    + " must be in (0, 1]");
+        }
+
+        String adwin = kafka() + MODEL + "      sequential: {signals: [msp], fading: 1}\n";
+        assertThatThrownBy(() -> load(adwin))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining(
+                        "models[0].detectors.sequential.fading: applies to page-hinkley only");
+    }
+
+    @Test
     void shouldNameAnUnknownKeyAndListTheKnownOnes() {
         assertThatThrownBy(() -> load(kafka() + "  bootstrap: x\n" + MODEL))
                 .isInstanceOf(ConfigException.class)

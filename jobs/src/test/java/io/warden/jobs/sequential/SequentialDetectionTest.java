@@ -69,6 +69,7 @@ class SequentialDetectionTest {
                                         signals,
                                         null,
                                         null,
+                                        null,
                                         cooldown,
                                         Severity.HIGH)),
                         null);
@@ -236,6 +237,7 @@ class SequentialDetectionTest {
                                         List.of("msp"),
                                         null,
                                         10.0,
+                                        null,
                                         1000,
                                         null)),
                         null);

@@ -145,6 +145,7 @@ class SequentialITCase {
                                             SIGNALS,
                                             null,
                                             null,
+                                            null,
                                             1000,
                                             null))));
         }
