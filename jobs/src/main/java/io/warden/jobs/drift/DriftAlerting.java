@@ -20,12 +20,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.state.ValueState;
-import org.apache.flink.api.common.state.ValueStateDescriptor;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
-import org.apache.flink.util.Collector;
 
 /**
  * One alert per drift, not one per window: a model version's drift reports pass through hysteresis.
@@ -34,56 +28,51 @@ import org.apache.flink.util.Collector;
  * more; after {@code recover-after} consecutive clean windows, one recovery alert (severity INFO).
  * Alert ids derive from the model and the start of the episode, so a replay gives the same ids.
  */
-public final class DriftAlerting extends KeyedProcessFunction<String, DriftReport, Alert> {
+public final class DriftAlerting extends EpisodeAlerting<DriftReport> {
     private static final long serialVersionUID = 1L;
 
     /** At most this many features are named in an alert. */
     static final int MAX_FEATURES = 10;
 
     private final DriftModels models;
-    private transient ValueState<AlertEpisode> episode;
 
     public DriftAlerting(DriftModels models) {
+        super("drift-episode");
         this.models = models;
     }
 
-    @Override
-    public void open(OpenContext openContext) {
-        episode =
-                getRuntimeContext()
-                        .getState(
-                                new ValueStateDescriptor<>(
-                                        "drift-episode", TypeInformation.of(AlertEpisode.class)));
+    private DriftSettings settings(DriftReport r) {
+        return models.find(r.getModelName(), r.getModelVersion()).settings;
     }
 
     @Override
-    public void processElement(DriftReport report, Context ctx, Collector<Alert> out)
-            throws Exception {
-        DriftModel model = models.find(report.getModelName(), report.getModelVersion());
-        DriftSettings settings = model.settings;
-        AlertEpisode e = episode.value();
-        if (e == null) {
-            e = new AlertEpisode();
-        }
-        long start = report.getWindow().getStart().toEpochMilli();
-        switch (e.step(
-                report.getDrifted(), start, settings.alertAfter(), settings.recoverAfter())) {
-            case OPENED -> {
-                Alert alert = driftAlert(ctx.getCurrentKey(), report, model, e.streakStart);
-                e.alertId = alert.getAlertId();
-                out.collect(alert);
-            }
-            case RECOVERED -> {
-                out.collect(recovery(ctx.getCurrentKey(), report, model, e));
-                e.alertId = null;
-            }
-            case NONE -> {}
-        }
-        if (e.idle()) {
-            episode.clear();
-        } else {
-            episode.update(e);
-        }
+    protected Verdict verdict(DriftReport r) {
+        return r.getDrifted() ? Verdict.BAD : Verdict.GOOD;
+    }
+
+    @Override
+    protected long windowStart(DriftReport r) {
+        return r.getWindow().getStart().toEpochMilli();
+    }
+
+    @Override
+    protected int alertAfter(DriftReport r) {
+        return settings(r).alertAfter();
+    }
+
+    @Override
+    protected int recoverAfter(DriftReport r) {
+        return settings(r).recoverAfter();
+    }
+
+    @Override
+    protected Alert opened(String key, DriftReport r, long episodeStart) {
+        return driftAlert(key, r, models.find(r.getModelName(), r.getModelVersion()), episodeStart);
+    }
+
+    @Override
+    protected Alert recovered(String key, DriftReport r, AlertEpisode e) {
+        return recovery(key, r, models.find(r.getModelName(), r.getModelVersion()), e);
     }
 
     static Alert driftAlert(String key, DriftReport r, DriftModel model, long episodeStart) {

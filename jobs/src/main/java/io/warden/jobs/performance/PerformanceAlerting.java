@@ -3,6 +3,7 @@ package io.warden.jobs.performance;
 import io.warden.jobs.config.ModelSpec.PerformanceSettings;
 import io.warden.jobs.config.WardenConfig;
 import io.warden.jobs.drift.AlertEpisode;
+import io.warden.jobs.drift.EpisodeAlerting;
 import io.warden.jobs.monitor.Ids;
 import io.warden.schemas.Alert;
 import io.warden.schemas.AlertKind;
@@ -21,12 +22,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.state.ValueState;
-import org.apache.flink.api.common.state.ValueStateDescriptor;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
-import org.apache.flink.util.Collector;
 
 /**
  * One PERFORMANCE alert per degradation, not one per window: a model version's performance reports
@@ -36,63 +31,57 @@ import org.apache.flink.util.Collector;
  * the classes with the lowest recall; after {@code recover-after} good windows, one recovery
  * (severity INFO). Ids derive from the model and the start of the episode.
  */
-public final class PerformanceAlerting
-        extends KeyedProcessFunction<String, PerformanceReport, Alert> {
+public final class PerformanceAlerting extends EpisodeAlerting<PerformanceReport> {
     private static final long serialVersionUID = 1L;
 
     /** At most this many classes are named in an alert. */
     static final int MAX_CLASSES = 3;
 
     private final WardenConfig config;
-    private transient ValueState<AlertEpisode> episode;
 
     public PerformanceAlerting(WardenConfig config) {
+        super("performance-episode");
         this.config = config;
     }
 
-    @Override
-    public void open(OpenContext openContext) {
-        episode =
-                getRuntimeContext()
-                        .getState(
-                                new ValueStateDescriptor<>(
-                                        "performance-episode",
-                                        TypeInformation.of(AlertEpisode.class)));
+    private PerformanceSettings settings(PerformanceReport r) {
+        return config.model(r.getModelName(), r.getModelVersion())
+                .orElseThrow()
+                .detectors()
+                .performance();
     }
 
     @Override
-    public void processElement(PerformanceReport r, Context ctx, Collector<Alert> out)
-            throws Exception {
+    protected Verdict verdict(PerformanceReport r) {
         if (!r.getJudged()) {
-            return;
+            return Verdict.NONE;
         }
-        PerformanceSettings s =
-                config.model(r.getModelName(), r.getModelVersion())
-                        .orElseThrow()
-                        .detectors()
-                        .performance();
-        AlertEpisode e = episode.value();
-        if (e == null) {
-            e = new AlertEpisode();
-        }
-        long start = r.getWindow().getStart().toEpochMilli();
-        switch (e.step(r.getDegraded(), start, s.alertAfter(), s.recoverAfter())) {
-            case OPENED -> {
-                Alert alert = degraded(ctx.getCurrentKey(), r, s.severity(), e.streakStart);
-                e.alertId = alert.getAlertId();
-                out.collect(alert);
-            }
-            case RECOVERED -> {
-                out.collect(recovery(ctx.getCurrentKey(), r, e));
-                e.alertId = null;
-            }
-            case NONE -> {}
-        }
-        if (e.idle()) {
-            episode.clear();
-        } else {
-            episode.update(e);
-        }
+        return r.getDegraded() ? Verdict.BAD : Verdict.GOOD;
+    }
+
+    @Override
+    protected long windowStart(PerformanceReport r) {
+        return r.getWindow().getStart().toEpochMilli();
+    }
+
+    @Override
+    protected int alertAfter(PerformanceReport r) {
+        return settings(r).alertAfter();
+    }
+
+    @Override
+    protected int recoverAfter(PerformanceReport r) {
+        return settings(r).recoverAfter();
+    }
+
+    @Override
+    protected Alert opened(String key, PerformanceReport r, long episodeStart) {
+        return degraded(key, r, settings(r).severity(), episodeStart);
+    }
+
+    @Override
+    protected Alert recovered(String key, PerformanceReport r, AlertEpisode e) {
+        return recovery(key, r, e);
     }
 
     static Alert degraded(String key, PerformanceReport r, Severity severity, long episodeStart) {

@@ -19,19 +19,14 @@ import io.warden.schemas.AlertKind;
 import io.warden.schemas.DeadLetter;
 import io.warden.schemas.ScoreRecord;
 import io.warden.schemas.SubjectType;
-import io.warden.schemas.codec.AvroCodec;
-import io.warden.schemas.codec.CodecException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.IsolationLevel;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -47,21 +42,7 @@ class RunCommandITCase {
 
     private static <T extends SpecificRecord> List<T> read(
             String topic, int expected, Class<T> type) {
-        List<T> out = new ArrayList<>();
-        for (ConsumerRecord<byte[], byte[]> r :
-                KafkaRecords.readAll(
-                        KAFKA.bootstrapServers(),
-                        topic,
-                        expected,
-                        Duration.ofSeconds(60),
-                        IsolationLevel.READ_COMMITTED)) {
-            try {
-                out.add(AvroCodec.standard().decode(r.value(), type));
-            } catch (CodecException e) {
-                throw new AssertionError("undecodable output on " + topic, e);
-            }
-        }
-        return out;
+        return KafkaRecords.readCommitted(KAFKA.bootstrapServers(), topic, expected, type);
     }
 
     @Test

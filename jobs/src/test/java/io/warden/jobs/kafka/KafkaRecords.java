@@ -1,11 +1,14 @@
 package io.warden.jobs.kafka;
 
+import io.warden.schemas.codec.AvroCodec;
+import io.warden.schemas.codec.CodecException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -22,7 +25,36 @@ public final class KafkaRecords {
 
     private static final Duration POLL = Duration.ofMillis(100);
 
+    /** How long {@link #readCommitted} waits for the expected records. */
+    private static final Duration READ_TIMEOUT = Duration.ofSeconds(60);
+
     private KafkaRecords() {}
+
+    /**
+     * The committed records of {@code topic} (a job's output, Avro single-object encoded), decoded
+     * as {@code type}: at least {@code expectedCount}, within a minute, and whatever else the topic
+     * holds; see {@link #readAll}.
+     *
+     * @throws AssertionError when too few arrive, or one does not decode
+     */
+    public static <T extends SpecificRecord> List<T> readCommitted(
+            String bootstrapServers, String topic, int expectedCount, Class<T> type) {
+        List<T> out = new ArrayList<>();
+        for (ConsumerRecord<byte[], byte[]> r :
+                readAll(
+                        bootstrapServers,
+                        topic,
+                        expectedCount,
+                        READ_TIMEOUT,
+                        IsolationLevel.READ_COMMITTED)) {
+            try {
+                out.add(AvroCodec.standard().decode(r.value(), type));
+            } catch (CodecException e) {
+                throw new AssertionError("undecodable output on " + topic, e);
+            }
+        }
+        return out;
+    }
 
     /**
      * Reads {@code topic} from the beginning until at least {@code expectedCount} records have

@@ -23,7 +23,6 @@ import io.warden.schemas.InferenceEvent;
 import io.warden.schemas.ScoreRecord;
 import io.warden.schemas.SubjectType;
 import io.warden.schemas.codec.AvroCodec;
-import io.warden.schemas.codec.CodecException;
 import io.warden.schemas.codec.InboundContext;
 import io.warden.schemas.codec.InboundDecoder;
 import io.warden.schemas.codec.InputFormat;
@@ -44,8 +43,6 @@ import org.apache.avro.specific.SpecificRecord;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.IsolationLevel;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -137,21 +134,7 @@ class MonitorJobITCase {
 
     private static <T extends SpecificRecord> List<T> read(
             String topic, int expected, Class<T> type) {
-        List<T> out = new ArrayList<>();
-        for (ConsumerRecord<byte[], byte[]> r :
-                KafkaRecords.readAll(
-                        KAFKA.bootstrapServers(),
-                        topic,
-                        expected,
-                        Duration.ofSeconds(60),
-                        IsolationLevel.READ_COMMITTED)) {
-            try {
-                out.add(AvroCodec.standard().decode(r.value(), type));
-            } catch (CodecException e) {
-                throw new AssertionError("undecodable output on " + topic, e);
-            }
-        }
-        return out;
+        return KafkaRecords.readCommitted(KAFKA.bootstrapServers(), topic, expected, type);
     }
 
     @Test

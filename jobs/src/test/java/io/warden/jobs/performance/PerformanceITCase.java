@@ -25,7 +25,6 @@ import io.warden.schemas.FeedbackRecord;
 import io.warden.schemas.PerformanceReport;
 import io.warden.schemas.Severity;
 import io.warden.schemas.codec.AvroCodec;
-import io.warden.schemas.codec.CodecException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -39,8 +38,6 @@ import org.apache.avro.specific.SpecificRecord;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.IsolationLevel;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -269,21 +266,7 @@ class PerformanceITCase {
 
     private static <T extends SpecificRecord> List<T> read(
             String topic, int expected, Class<T> type) {
-        List<T> out = new ArrayList<>();
-        for (ConsumerRecord<byte[], byte[]> r :
-                KafkaRecords.readAll(
-                        KAFKA.bootstrapServers(),
-                        topic,
-                        expected,
-                        Duration.ofSeconds(60),
-                        IsolationLevel.READ_COMMITTED)) {
-            try {
-                out.add(AvroCodec.standard().decode(r.value(), type));
-            } catch (CodecException e) {
-                throw new AssertionError(e);
-            }
-        }
-        return out;
+        return KafkaRecords.readCommitted(KAFKA.bootstrapServers(), topic, expected, type);
     }
 
     private static List<PerformanceReport> reports(WardenConfig config) {

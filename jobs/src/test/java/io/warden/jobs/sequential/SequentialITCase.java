@@ -21,8 +21,6 @@ import io.warden.jobs.kafka.CheckedProducer;
 import io.warden.jobs.kafka.KafkaRecords;
 import io.warden.jobs.monitor.MonitorJob;
 import io.warden.schemas.Alert;
-import io.warden.schemas.codec.AvroCodec;
-import io.warden.schemas.codec.CodecException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -36,8 +34,6 @@ import java.util.stream.Collectors;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.IsolationLevel;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -181,20 +177,13 @@ class SequentialITCase {
                 config, MonitorJob.kafkaInput(env, config, true), MonitorJob.kafkaOutputs(config));
         env.execute(config.job().name());
 
-        List<Alert> alerts = new ArrayList<>();
-        for (ConsumerRecord<byte[], byte[]> r :
-                KafkaRecords.readAll(
-                        KAFKA.bootstrapServers(),
-                        config.topics().alerts(),
-                        0,
-                        Duration.ofSeconds(60),
-                        IsolationLevel.READ_COMMITTED)) {
-            try {
-                alerts.add(AvroCodec.standard().decode(r.value(), Alert.class));
-            } catch (CodecException e) {
-                throw new AssertionError(e);
-            }
-        }
+        List<Alert> alerts =
+                new ArrayList<>(
+                        KafkaRecords.readCommitted(
+                                KAFKA.bootstrapServers(),
+                                config.topics().alerts(),
+                                0,
+                                Alert.class));
         alerts.sort(Comparator.comparing(Alert::getAlertId));
         return alerts;
     }
