@@ -470,8 +470,9 @@ public final class OnnxScorer implements AutoCloseable {
     }
 
     private void run(int rows) {
-        try (OrtSession.Result ignored = session.run(inputs, pinnedOutputs)) {
+        try {
             // The output is in outputView; the result does not own the pinned tensor.
+            session.run(inputs, pinnedOutputs).close();
         } catch (OrtException e) {
             throw new OnnxScoringException(
                     "ONNX model " + model.path() + " failed on a batch of " + rows + " rows", e);
