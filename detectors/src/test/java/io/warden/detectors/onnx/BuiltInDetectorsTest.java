@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.within;
 import io.warden.detectors.multivariate.Covariance;
 import io.warden.detectors.multivariate.PcaReconstruction;
 import io.warden.detectors.profile.ProfileBuilder;
+import io.warden.detectors.profile.ProfileIo;
 import io.warden.detectors.profile.ProfileMetadata;
 import io.warden.detectors.profile.ProfileSchema;
 import io.warden.detectors.profile.ProfileSettings;
@@ -293,6 +294,20 @@ class BuiltInDetectorsTest {
                 .contains("squared_distance = ReduceSumSquare(whitened) axes=[1] keepdims=0")
                 .contains("meta   warden.mahalanobis.ridge = 1.0E-6")
                 .contains("meta   warden.reference.rows = 3000");
+    }
+
+    @Test
+    void mainWritesBothModelsOfAProfileFile() throws IOException {
+        Path profileFile = dir.resolve("profile.json");
+        ProfileIo.write(PROFILE, profileFile);
+        Path out = dir.resolve("models");
+
+        BuiltInDetectors.main(new String[] {profileFile.toString(), out.toString()});
+
+        assertThat(Files.readAllBytes(out.resolve("pca-reconstruction.onnx")))
+                .isEqualTo(BuiltInDetectors.pcaReconstruction(PROFILE).bytes());
+        assertThat(Files.readAllBytes(out.resolve("mahalanobis.onnx")))
+                .isEqualTo(BuiltInDetectors.mahalanobis(PROFILE).bytes());
     }
 
     @Test
