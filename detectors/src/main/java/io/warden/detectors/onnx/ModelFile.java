@@ -76,7 +76,8 @@ public record ModelFile(Path path, String sha256) {
         }
     }
 
-    private static String sha256Of(byte[] bytes) {
+    /** The SHA-256 of bytes, 64 lowercase hex digits. */
+    static String sha256Of(byte[] bytes) {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
         } catch (NoSuchAlgorithmException e) {

@@ -8,5 +8,10 @@
  * bytes, binds one float input and one float output by name ({@link
  * io.warden.detectors.onnx.OnnxScorerSettings}) and scores batches of rows. All scorers of a JVM
  * share ONNX Runtime's one environment; each has its own session, threads set explicitly.
+ *
+ * <p>{@link io.warden.detectors.onnx.BuiltInDetectors} writes warden's own detectors (PCA
+ * reconstruction error, squared Mahalanobis distance) as ONNX models fitted from a reference
+ * profile, returned as {@link io.warden.detectors.onnx.ExportedModel}s that bind straight into a
+ * scorer.
  */
 package io.warden.detectors.onnx;
