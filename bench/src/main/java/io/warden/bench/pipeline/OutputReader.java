@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -20,8 +21,11 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 final class OutputReader {
     private static final Duration TIMEOUT = Duration.ofMinutes(2);
 
-    /** What a topic holds: its records' keys, and the bytes of their keys and values. */
-    record Contents(KeyDigest keys, long bytes) {
+    /**
+     * What a topic holds: the keys of the records that are checked, the bytes of all records' keys
+     * and values, and how many records were not checked.
+     */
+    record Contents(KeyDigest keys, long bytes, long unchecked) {
         long records() {
             return keys.count();
         }
@@ -30,6 +34,14 @@ final class OutputReader {
     private OutputReader() {}
 
     static Contents read(Map<String, Object> kafka, String topic) {
+        return read(kafka, topic, value -> true);
+    }
+
+    /**
+     * Reads {@code topic}; only the records whose value {@code checked} accepts go into the keys,
+     * the others are counted.
+     */
+    static Contents read(Map<String, Object> kafka, String topic, Predicate<byte[]> checked) {
         Map<String, Object> config = new HashMap<>(kafka);
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -37,6 +49,7 @@ final class OutputReader {
         long deadline = System.nanoTime() + TIMEOUT.toNanos();
         KeyDigest keys = new KeyDigest();
         long bytes = 0;
+        long unchecked = 0;
         try (KafkaConsumer<byte[], byte[]> consumer =
                 new KafkaConsumer<>(
                         config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
@@ -57,12 +70,16 @@ final class OutputReader {
                 }
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
                     byte[] key = r.key() == null ? new byte[0] : r.key();
-                    keys.add(key);
+                    if (checked.test(r.value())) {
+                        keys.add(key);
+                    } else {
+                        unchecked++;
+                    }
                     bytes += key.length + (r.value() == null ? 0 : r.value().length);
                 }
             }
         }
-        return new Contents(keys, bytes);
+        return new Contents(keys, bytes, unchecked);
     }
 
     private static boolean reached(

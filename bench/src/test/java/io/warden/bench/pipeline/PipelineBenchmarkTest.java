@@ -102,14 +102,14 @@ class PipelineBenchmarkTest {
                 2_000_000_000L,
                 900,
                 new SharedMiniCluster.Checkpoints(2, 1000, 10),
-                new Contents(digest(scores), 0),
-                new Contents(digest(dead), 0),
-                new Contents(digest(alerts), 0),
+                new Contents(digest(scores), 0, 0),
+                new Contents(digest(dead), 0, 0),
+                new Contents(digest(alerts), 0, 0),
                 1);
     }
 
     private static RunResult withTime(long seconds) {
-        Contents none = new Contents(new KeyDigest(), 0);
+        Contents none = new Contents(new KeyDigest(), 0, 0);
         return new RunResult(
                 Job.PASS_THROUGH,
                 1,

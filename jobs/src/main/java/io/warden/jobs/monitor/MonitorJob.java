@@ -110,19 +110,34 @@ public final class MonitorJob {
         return config.withJob(config.job().withCheckpointDir(dir.toUri().toString()));
     }
 
-    /** Event time from each record's own time, bounded out-of-orderness and idleness. */
-    public static WatermarkStrategy<Ingested> watermarks(InputSettings input) {
-        return WatermarkStrategy.<Ingested>forBoundedOutOfOrderness(input.maxOutOfOrderness())
-                .withTimestampAssigner((record, kafkaTimestamp) -> record.eventTime)
-                .withIdleness(input.idleTimeout());
+    /**
+     * Event time from each record's own time, bounded out-of-orderness and, for a live (unbounded)
+     * read, idleness: a partition silent for {@code input.idle-timeout} stops holding back the
+     * watermark.
+     *
+     * <p>A bounded read (a backlog, a replay) has no idle partitions, only finished ones, and Flink
+     * already leaves finished splits out of the watermark. Idleness would there only do harm: while
+     * the source reads some partitions far ahead of others, a partition whose records wait unread
+     * longer than the timeout would be taken for idle, the watermark would run ahead of it, and its
+     * requests would be orphaned (see FLINK-40234). So bounded reads go without it.
+     */
+    public static WatermarkStrategy<Ingested> watermarks(InputSettings input, boolean bounded) {
+        WatermarkStrategy<Ingested> strategy =
+                WatermarkStrategy.<Ingested>forBoundedOutOfOrderness(input.maxOutOfOrderness())
+                        .withTimestampAssigner((record, kafkaTimestamp) -> record.eventTime);
+        return bounded ? strategy : strategy.withIdleness(input.idleTimeout());
     }
 
-    /** The Kafka input: decoded, validated, with per-partition watermarks. */
+    /**
+     * The Kafka input: decoded, validated, with per-partition watermarks.
+     *
+     * @param bounded read to the end offsets at start-up, then finish
+     */
     public static DataStream<Ingested> kafkaInput(
             StreamExecutionEnvironment env, WardenConfig config, boolean bounded) {
         return env.fromSource(
                         KafkaConnectors.inputSource(config, bounded),
-                        watermarks(config.input()),
+                        watermarks(config.input(), bounded),
                         "kafka-input")
                 .uid("kafka-input");
     }

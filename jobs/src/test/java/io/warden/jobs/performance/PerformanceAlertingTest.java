@@ -87,19 +87,18 @@ class PerformanceAlertingTest {
     }
 
     private static List<Alert> run(PerformanceReport... reports) throws Exception {
-        try (KeyedOneInputStreamOperatorTestHarness<String, PerformanceReport, Alert> h =
+        KeyedOneInputStreamOperatorTestHarness<String, PerformanceReport, Alert> h =
                 new KeyedOneInputStreamOperatorTestHarness<>(
                         new KeyedProcessOperator<>(new PerformanceAlerting(CONFIG)),
                         r -> Observation.modelKey(r.getModelName(), r.getModelVersion()),
-                        Types.STRING)) {
-            h.open();
-            for (PerformanceReport r : reports) {
-                h.processElement(new StreamRecord<>(r, r.getWindow().getEnd().toEpochMilli()));
-            }
-            List<Alert> alerts = new ArrayList<>();
-            h.extractOutputValues().forEach(alerts::add);
-            return alerts;
+                        Types.STRING);
+        h.open();
+        for (PerformanceReport r : reports) {
+            h.processElement(new StreamRecord<>(r, r.getWindow().getEnd().toEpochMilli()));
         }
+        List<Alert> alerts = new ArrayList<>(h.extractOutputValues());
+        h.close();
+        return alerts;
     }
 
     @Test
