@@ -21,13 +21,13 @@ import org.tribuo.util.onnx.ONNXRef;
  * @param weights w, one per feature
  * @param bias b
  */
-record LinearScoreModel(double[] weights, double bias) {
+public record LinearScoreModel(double[] weights, double bias) {
 
-    static final String INPUT = "features";
-    static final String OUTPUT = "score";
+    public static final String INPUT = "features";
+    public static final String OUTPUT = "score";
 
     /** The closed form, in double precision. */
-    double score(double[] row) {
+    public double score(double[] row) {
         double s = bias;
         for (int i = 0; i < weights.length; i++) {
             s += weights[i] * row[i];
@@ -36,7 +36,7 @@ record LinearScoreModel(double[] weights, double bias) {
     }
 
     /** The model's ONNX bytes. */
-    byte[] bytes() {
+    public byte[] bytes() {
         int width = weights.length;
         ONNXContext ctx = new ONNXContext();
         ctx.setName("warden-test-linear-score");
@@ -70,7 +70,7 @@ record LinearScoreModel(double[] weights, double bias) {
     }
 
     /** Writes the model to a file and pins it. */
-    ModelFile write(Path file) throws IOException {
+    public ModelFile write(Path file) throws IOException {
         Files.write(file, bytes());
         return new ModelFile(file, ModelFile.sha256Of(file));
     }
