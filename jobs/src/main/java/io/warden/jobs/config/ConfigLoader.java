@@ -21,12 +21,18 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.warden.detectors.drift.MultipleTesting;
+import io.warden.detectors.onnx.ExecutionProvider;
+import io.warden.detectors.onnx.ModelFile;
+import io.warden.detectors.onnx.ModelIntegrityException;
+import io.warden.detectors.onnx.OnnxScorer;
+import io.warden.detectors.onnx.OnnxScorerSettings;
 import io.warden.detectors.profile.ProfileFile;
 import io.warden.detectors.profile.ProfileIo;
 import io.warden.detectors.profile.ReferenceProfile;
 import io.warden.jobs.config.ModelSpec.ConfidenceSettings;
 import io.warden.jobs.config.ModelSpec.DriftSettings;
 import io.warden.jobs.config.ModelSpec.FeatureSpec;
+import io.warden.jobs.config.ModelSpec.OnnxDetectorSettings;
 import io.warden.jobs.config.ModelSpec.OutputSpec;
 import io.warden.jobs.config.ModelSpec.PerformanceSettings;
 import io.warden.jobs.config.ModelSpec.SequentialSettings;
@@ -327,9 +333,22 @@ public final class ConfigLoader {
                                     conf,
                                     m.detectors().drift(),
                                     m.detectors().sequential(),
-                                    m.detectors().performance())));
+                                    m.detectors().performance(),
+                                    resolveOnnx(baseDir, m.detectors().onnx()))));
         }
         return new WardenConfig(c.kafka(), c.topics(), c.input(), c.job(), models);
+    }
+
+    private static List<OnnxDetectorSettings> resolveOnnx(
+            Path baseDir, List<OnnxDetectorSettings> detectors) {
+        List<OnnxDetectorSettings> out = new ArrayList<>();
+        for (OnnxDetectorSettings d : detectors) {
+            out.add(
+                    d == null || d.model() == null || d.model().isBlank()
+                            ? d
+                            : d.withModel(resolve(baseDir, d.model())));
+        }
+        return out;
     }
 
     private static String resolve(Path baseDir, String file) {
@@ -517,6 +536,178 @@ public final class ConfigLoader {
         PerformanceSettings perf = m.detectors().performance();
         if (perf != null && perf.enabled()) {
             validatePerformance(perf, at + ".detectors.performance", p);
+        }
+        List<OnnxDetectorSettings> onnx = m.detectors().onnx();
+        Set<String> onnxNames = new HashSet<>();
+        for (int i = 0; i < onnx.size(); i++) {
+            validateOnnx(onnx.get(i), m, profile, at + ".detectors.onnx[" + i + "]", onnxNames, p);
+        }
+    }
+
+    /**
+     * Checks one ONNX detector: its settings, the model file against its pin (a missing file or a
+     * mismatch names the key and the file), the reference rows an {@code alpha} needs, and, when
+     * all of that holds, that the model's input and output fit (a session is opened and closed).
+     */
+    private static void validateOnnx(
+            OnnxDetectorSettings d,
+            ModelSpec m,
+            ReferenceProfile profile,
+            String at,
+            Set<String> names,
+            List<String> p) {
+        if (d == null) {
+            p.add(at + ": empty entry (name, model, sha256, input, output, threshold or alpha)");
+            return;
+        }
+        int before = p.size();
+        if (blank(d.name())) {
+            p.add(at + ".name: required (names the detector in alerts)");
+        } else if (!names.add(d.name())) {
+            p.add(at + ".name: '" + d.name() + "' is used by another ONNX detector of this model");
+        }
+        if (blank(d.input())) {
+            p.add(at + ".input: required (the ONNX model's input tensor fed with the rows)");
+        }
+        if (blank(d.output())) {
+            p.add(at + ".output: required (the ONNX model's output tensor holding the score)");
+        }
+        List<String> modelFeatures = m.features() == null ? List.of() : featureNamesOrEmpty(m);
+        if (d.features() != null) {
+            if (d.features().isEmpty()) {
+                p.add(at + ".features: must not be empty (omit it to feed every feature)");
+            }
+            List<String> unknown =
+                    d.features().stream().filter(f -> !modelFeatures.contains(f)).toList();
+            if (!unknown.isEmpty()) {
+                p.add(at + ".features: " + abbreviate(unknown) + " not in the model's features");
+            }
+            Set<String> dup =
+                    d.features().stream()
+                            .filter(n -> java.util.Collections.frequency(d.features(), n) > 1)
+                            .collect(Collectors.toCollection(TreeSet::new));
+            if (!dup.isEmpty()) {
+                p.add(at + ".features: duplicate names " + dup);
+            }
+        }
+        if ((d.threshold() == null) == (d.alpha() == null)) {
+            p.add(
+                    at
+                            + ": give exactly one of threshold (a fixed score threshold) or alpha"
+                            + " (conformal, against the profile's reference rows)");
+        } else if (d.threshold() != null && !Double.isFinite(d.threshold())) {
+            p.add(at + ".threshold: must be a finite number, got " + d.threshold());
+        } else if (d.alpha() != null) {
+            validateOnnxAlpha(d, m, profile, at, p);
+        }
+        if (d.batchSize() < 1 || d.batchSize() > 65_536) {
+            p.add(at + ".batch-size: must be in [1, 65536], got " + d.batchSize());
+        }
+        positive(d.maxWait(), at + ".max-wait", p);
+        if (d.intraOpThreads() < 1) {
+            p.add(at + ".intra-op-threads: must be at least 1, got " + d.intraOpThreads());
+        }
+        ModelFile file = null;
+        if (blank(d.model())) {
+            p.add(at + ".model: required (the ONNX file, relative to the config file)");
+        }
+        if (blank(d.sha256())) {
+            p.add(
+                    at
+                            + ".sha256: required: the model file's SHA-256 (e.g. from `sha256sum"
+                            + " FILE`), which pins it");
+        } else if (!blank(d.model())) {
+            try {
+                file = new ModelFile(Path.of(d.model()), d.sha256());
+            } catch (IllegalArgumentException e) {
+                p.add(at + ".sha256: " + e.getMessage());
+            }
+        }
+        if (file == null) {
+            return;
+        }
+        try {
+            file.readVerified();
+        } catch (ModelIntegrityException e) {
+            p.add(at + ".sha256: " + e.getMessage());
+            return;
+        } catch (IllegalArgumentException e) {
+            p.add(at + ".model: " + e.getMessage());
+            return;
+        }
+        if (p.size() > before || modelFeatures.isEmpty()) {
+            return;
+        }
+        OnnxScorerSettings settings =
+                new OnnxScorerSettings(
+                        d.input(),
+                        d.output(),
+                        d.inputFeatures(m.features()).size(),
+                        d.intraOpThreads(),
+                        OnnxScorerSettings.DEFAULT_INTER_OP_THREADS,
+                        ExecutionProvider.CPU);
+        try (OnnxScorer scorer = new OnnxScorer(file, settings)) {
+            if (scorer.outputWidth() != 1) {
+                p.add(
+                        at
+                                + ".output: '"
+                                + d.output()
+                                + "' of "
+                                + d.model()
+                                + " gives "
+                                + scorer.outputWidth()
+                                + " values per row; a score output gives one ([batch] or [batch,"
+                                + " 1])");
+            }
+        } catch (RuntimeException e) {
+            p.add(at + ": " + e.getMessage());
+        }
+    }
+
+    private static void validateOnnxAlpha(
+            OnnxDetectorSettings d,
+            ModelSpec m,
+            ReferenceProfile profile,
+            String at,
+            List<String> p) {
+        double alpha = d.alpha();
+        if (!(alpha > 0 && alpha < 1)) {
+            p.add(at + ".alpha: must be in (0, 1), got " + alpha);
+            return;
+        }
+        if (m.profile() == null) {
+            p.add(
+                    at
+                            + ".alpha: needs reference rows, which come from the model's profile"
+                            + " (its multivariate row sample): set the model's profile, or use"
+                            + " threshold");
+            return;
+        }
+        if (profile == null) {
+            return; // the profile's own problem is reported
+        }
+        if (profile.multivariate().isEmpty() || profile.multivariate().get().sample().isEmpty()) {
+            p.add(
+                    at
+                            + ".alpha: the profile "
+                            + m.profile()
+                            + " holds no multivariate row sample (it has fewer than two numeric"
+                            + " features, or no complete rows); use threshold");
+            return;
+        }
+        int n = profile.multivariate().get().sample().size();
+        double smallest = 1.0 / (n + 1);
+        if (alpha < smallest) {
+            p.add(
+                    at
+                            + ".alpha: "
+                            + alpha
+                            + " is below 1/(n+1) = "
+                            + smallest
+                            + ", the smallest p-value the profile's "
+                            + n
+                            + " reference rows can give, so it would never flag; raise alpha or"
+                            + " build the profile with a larger sample");
         }
     }
 

@@ -1,8 +1,11 @@
 package io.warden.jobs.config;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.warden.detectors.core.Direction;
 import io.warden.detectors.drift.DriftThresholds;
 import io.warden.detectors.drift.VerdictRule;
+import io.warden.detectors.onnx.ExecutionProvider;
+import io.warden.detectors.onnx.OnnxScorerSettings;
 import io.warden.schemas.Severity;
 import java.io.Serializable;
 import java.time.Duration;
@@ -103,21 +106,155 @@ public record ModelSpec(
         LOGITS
     }
 
-    /** Which detectors run on this model; an absent section is off. */
+    /**
+     * Which detectors run on this model; an absent section is off.
+     *
+     * @param onnx bring-your-own ONNX detectors (empty when none)
+     */
     public record DetectorSettings(
             ConfidenceSettings confidence,
             DriftSettings drift,
             SequentialSettings sequential,
-            PerformanceSettings performance)
+            PerformanceSettings performance,
+            List<OnnxDetectorSettings> onnx)
             implements Serializable {
-        /** Settings without realised performance. */
+        public DetectorSettings {
+            onnx =
+                    onnx == null
+                            ? List.of()
+                            : java.util.Collections.unmodifiableList(
+                                    new java.util.ArrayList<>(onnx));
+        }
+
+        /** Settings without ONNX detectors. */
+        public DetectorSettings(
+                ConfidenceSettings confidence,
+                DriftSettings drift,
+                SequentialSettings sequential,
+                PerformanceSettings performance) {
+            this(confidence, drift, sequential, performance, null);
+        }
+
+        /** Settings without realised performance or ONNX detectors. */
         public DetectorSettings(
                 ConfidenceSettings confidence, DriftSettings drift, SequentialSettings sequential) {
-            this(confidence, drift, sequential, null);
+            this(confidence, drift, sequential, null, null);
         }
 
         public static DetectorSettings defaults() {
-            return new DetectorSettings(null, null, null, null);
+            return new DetectorSettings(null, null, null, null, null);
+        }
+
+        /** These settings with other ONNX detectors. */
+        public DetectorSettings withOnnx(List<OnnxDetectorSettings> detectors) {
+            return new DetectorSettings(confidence, drift, sequential, performance, detectors);
+        }
+    }
+
+    /**
+     * A bring-your-own ONNX detector ({@code models[].detectors.onnx[]}): any ONNX model that takes
+     * the request's feature rows (all of the model's features in their configured order, or the
+     * subset named in {@code features}, in that order) as one float input of shape {@code [batch,
+     * width]} and gives one score per row as a float output of shape {@code [batch]} or {@code
+     * [batch, 1]}. Rows are scored in micro-batches by {@code io.warden.jobs.onnx}; a flagged row
+     * raises an EVASION alert about its request.
+     *
+     * <p>A row is flagged either by a fixed {@code threshold} on the score (above it when {@code
+     * direction} is {@code high}, below it when {@code low}) or, with {@code alpha}, conformally:
+     * the detector's scores on the reference rows (the model profile's multivariate row sample,
+     * which every profile of two or more numeric features holds) form the reference distribution,
+     * and a row is flagged when its conformal p-value is at most {@code alpha}, so that about a
+     * fraction {@code alpha} of traffic like the reference is flagged. Exactly one of the two is
+     * required; {@code alpha} needs the model's profile. If the detector was fitted on the same
+     * rows the profile was built from, its reference scores are optimistic and the false-positive
+     * rate can exceed {@code alpha}: build the profile from held-out data.
+     *
+     * @param name unique per model; names the detector in alerts ({@code onnx.NAME})
+     * @param model the ONNX file, relative to the config file
+     * @param sha256 the file's pinned SHA-256 (required): start-up fails when the file differs
+     * @param input the model's float input fed with the rows
+     * @param output the model's float output read as the score
+     * @param features the features fed, in the model's order (default: all, as configured)
+     * @param direction which scores are anomalous: {@code high} (default) or {@code low}
+     * @param threshold a fixed score threshold; or
+     * @param alpha the conformal false-positive rate in (0, 1)
+     * @param batchSize rows per call of ONNX Runtime (default 64)
+     * @param maxWait the longest a row waits for its batch to fill (default 50ms)
+     * @param intraOpThreads ONNX Runtime threads per scoring subtask (default 1)
+     * @param executionProvider {@code cpu} (default) or {@code cuda} (falls back to cpu, logged)
+     * @param severity severity of the alerts (default MEDIUM)
+     */
+    public record OnnxDetectorSettings(
+            String name,
+            String model,
+            String sha256,
+            String input,
+            String output,
+            List<String> features,
+            ScoreDirection direction,
+            Double threshold,
+            Double alpha,
+            Integer batchSize,
+            Duration maxWait,
+            Integer intraOpThreads,
+            ExecutionProvider executionProvider,
+            Severity severity)
+            implements Serializable {
+        /** Default rows per batch. */
+        public static final int DEFAULT_BATCH_SIZE = 64;
+
+        /** Default longest wait of a row for its batch. */
+        public static final Duration DEFAULT_MAX_WAIT = Duration.ofMillis(50);
+
+        public OnnxDetectorSettings {
+            features = features == null ? null : List.copyOf(features);
+            direction = direction == null ? ScoreDirection.HIGH : direction;
+            batchSize = batchSize == null ? DEFAULT_BATCH_SIZE : batchSize;
+            maxWait = maxWait == null ? DEFAULT_MAX_WAIT : maxWait;
+            intraOpThreads =
+                    intraOpThreads == null
+                            ? OnnxScorerSettings.DEFAULT_INTRA_OP_THREADS
+                            : intraOpThreads;
+            executionProvider =
+                    executionProvider == null ? ExecutionProvider.CPU : executionProvider;
+            severity = severity == null ? Severity.MEDIUM : severity;
+        }
+
+        /** These settings with the model file at another path. */
+        public OnnxDetectorSettings withModel(String path) {
+            return new OnnxDetectorSettings(
+                    name,
+                    path,
+                    sha256,
+                    input,
+                    output,
+                    features,
+                    direction,
+                    threshold,
+                    alpha,
+                    batchSize,
+                    maxWait,
+                    intraOpThreads,
+                    executionProvider,
+                    severity);
+        }
+
+        /** The features fed: the configured subset, or all of the model's. */
+        public List<String> inputFeatures(FeatureSpec modelFeatures) {
+            return features != null ? features : modelFeatures.featureNames();
+        }
+    }
+
+    /** Which end of a detector's score is anomalous. */
+    public enum ScoreDirection {
+        @JsonProperty("high")
+        HIGH,
+        @JsonProperty("low")
+        LOW;
+
+        /** As the calibration classes take it. */
+        public Direction toDirection() {
+            return this == HIGH ? Direction.HIGH_IS_ANOMALOUS : Direction.LOW_IS_ANOMALOUS;
         }
     }
 

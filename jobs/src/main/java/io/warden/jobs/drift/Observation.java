@@ -13,6 +13,9 @@ public class Observation {
     public String modelVersion;
     public String requestId;
 
+    /** The requesting client as the serving layer knows it, or null. */
+    public String clientId;
+
     /** Index of this row in its request's batch (0 when unbatched). */
     public int row;
 

@@ -39,7 +39,10 @@ public final class ConfidenceScoring extends ProcessFunction<InferenceEvent, Sco
     public static final OutputTag<Alert> ALERTS =
             new OutputTag<>("confidence-alerts", TypeInformation.of(Alert.class));
 
-    /** One per row of every event of a model with drift, sequential or performance detection on. */
+    /**
+     * One per row of every event of a model with drift, sequential, performance or ONNX detection
+     * on; a fresh object per row.
+     */
     public static final OutputTag<Observation> OBSERVATIONS =
             new OutputTag<>("observations", TypeInformation.of(Observation.class));
 
@@ -134,6 +137,7 @@ public final class ConfidenceScoring extends ProcessFunction<InferenceEvent, Sco
         o.modelVersion = event.getModelVersion();
         o.modelKey = Observation.modelKey(o.modelName, o.modelVersion);
         o.requestId = event.getRequestId();
+        o.clientId = event.getClientId();
         o.row = r;
         o.eventTime = event.getEventTime().toEpochMilli();
         o.features = rows.features(r);

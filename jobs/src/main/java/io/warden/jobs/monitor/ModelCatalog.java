@@ -28,7 +28,7 @@ public final class ModelCatalog implements Serializable {
 
     /**
      * One model's spec and detectors. {@code confidence} is null when that detector is off; {@code
-     * observed} when drift, sequential or performance detection needs its rows.
+     * observed} when drift, sequential, performance or ONNX detection needs its rows.
      */
     public record ModelRuntime(
             ModelSpec spec,
@@ -95,9 +95,13 @@ public final class ModelCatalog implements Serializable {
                         Observation.modelKey(spec.name(), spec.version()),
                         DriftModel.of(spec, profile));
             }
+            boolean onnxOn = !spec.detectors().onnx().isEmpty();
             out.add(
                     new ModelRuntime(
-                            spec, detector, profileId, driftOn || sequentialOn || performanceOn));
+                            spec,
+                            detector,
+                            profileId,
+                            driftOn || sequentialOn || performanceOn || onnxOn));
         }
         return new ModelCatalog(out, new DriftModels(drift));
     }
@@ -129,6 +133,11 @@ public final class ModelCatalog implements Serializable {
                         m ->
                                 m.spec().detectors().sequential() != null
                                         && m.spec().detectors().sequential().enabled());
+    }
+
+    /** Whether any model has an ONNX detector. */
+    public boolean anyOnnx() {
+        return models.stream().anyMatch(m -> !m.spec().detectors().onnx().isEmpty());
     }
 
     /** Whether any model has realised performance from feedback on. */

@@ -7,6 +7,8 @@ import io.warden.jobs.config.WardenConfig;
 import io.warden.jobs.drift.DriftStage;
 import io.warden.jobs.kafka.KafkaConnectors;
 import io.warden.jobs.kafka.TopicAdmin;
+import io.warden.jobs.onnx.OnnxDetectors;
+import io.warden.jobs.onnx.OnnxStage;
 import io.warden.jobs.performance.PerformanceStage;
 import io.warden.jobs.sequential.SequentialModels;
 import io.warden.jobs.sequential.SequentialStage;
@@ -34,9 +36,9 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
  * The live monitor job: decoded and validated input, the request/response join, the per-request
- * detectors, windowed drift, sequential change detection, realised performance from feedback, and
- * the outputs. Sources and sinks are injected, so tests and {@code warden demo} wire the same graph
- * to other endpoints; {@link MonitorJobMain} wires Kafka.
+ * detectors (confidence, bring-your-own ONNX), windowed drift, sequential change detection,
+ * realised performance from feedback, and the outputs. Sources and sinks are injected, so tests and
+ * {@code warden demo} wire the same graph to other endpoints; {@link MonitorJobMain} wires Kafka.
  *
  * <pre>{@code
  * StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
@@ -238,6 +240,14 @@ public final class MonitorJob {
                             outputs.performanceReports());
             alerts = alerts.union(performance.alerts());
             deadLetters = deadLetters.union(performance.deadLetters());
+        }
+        if (catalog.anyOnnx()) {
+            alerts =
+                    alerts.union(
+                            OnnxStage.build(
+                                            OnnxDetectors.from(config),
+                                            scored.getSideOutput(ConfidenceScoring.OBSERVATIONS))
+                                    .alerts());
         }
         alerts.sinkTo(outputs.alerts()).name("alerts-sink").uid("alerts-sink");
         deadLetters.sinkTo(outputs.deadLetters()).name("deadletter-sink").uid("deadletter-sink");

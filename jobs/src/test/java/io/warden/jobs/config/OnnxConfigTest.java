@@ -1,0 +1,186 @@
+package io.warden.jobs.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.warden.detectors.onnx.ExecutionProvider;
+import io.warden.detectors.onnx.ModelFile;
+import io.warden.jobs.config.ModelSpec.OnnxDetectorSettings;
+import io.warden.jobs.config.ModelSpec.ScoreDirection;
+import io.warden.jobs.onnx.LinearScoreModel;
+import io.warden.schemas.Severity;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code models[].detectors.onnx}: binding, defaults, the pin and every validation message. */
+class OnnxConfigTest {
+    @TempDir Path dir;
+    private ModelFile model;
+
+    @BeforeEach
+    void writeModel() throws IOException {
+        Files.createDirectories(dir.resolve("models"));
+        model =
+                new LinearScoreModel(new double[] {1, 2, 3, 4}, 0.5)
+                        .write(dir.resolve("models/linear.onnx"));
+    }
+
+    private WardenConfig load(String onnx) throws IOException {
+        Path file = dir.resolve("warden.yaml");
+        Files.writeString(
+                file,
+                """
+                kafka:
+                  bootstrap-servers: localhost:9092
+                models:
+                  - name: iris
+                    features: {tensor: input, names: [a, b, c, d, e]}
+                    output: {tensor: probabilities, classes: [x, y]}
+                    detectors:
+                      onnx:
+                """
+                        + onnx.indent(8));
+        return ConfigLoader.load(file, Map.of());
+    }
+
+    private String entry(String extra) {
+        return "- name: linear\n  model: models/linear.onnx\n  sha256: "
+                + model.sha256()
+                + "\n  input: features\n  output: score\n  features: [a, b, c, d]\n"
+                + extra;
+    }
+
+    @Test
+    void shouldLoadADetectorWithItsDefaultsAndResolveItsPath() throws IOException {
+        WardenConfig c = load(entry("  threshold: 2.5\n"));
+
+        OnnxDetectorSettings d = c.models().get(0).detectors().onnx().get(0);
+        assertThat(d.model()).isEqualTo(dir.resolve("models/linear.onnx").toString());
+        assertThat(d.direction()).isEqualTo(ScoreDirection.HIGH);
+        assertThat(d.threshold()).isEqualTo(2.5);
+        assertThat(d.alpha()).isNull();
+        assertThat(d.batchSize()).isEqualTo(64);
+        assertThat(d.maxWait()).isEqualTo(Duration.ofMillis(50));
+        assertThat(d.intraOpThreads()).isEqualTo(1);
+        assertThat(d.executionProvider()).isEqualTo(ExecutionProvider.CPU);
+        assertThat(d.severity()).isEqualTo(Severity.MEDIUM);
+    }
+
+    @Test
+    void shouldBindEveryKey() throws IOException {
+        WardenConfig c =
+                load(
+                        entry(
+                                """
+                                  direction: low
+                                  threshold: -1
+                                  batch-size: 16
+                                  max-wait: 200ms
+                                  intra-op-threads: 2
+                                  execution-provider: cuda
+                                  severity: high
+                                """));
+
+        OnnxDetectorSettings d = c.models().get(0).detectors().onnx().get(0);
+        assertThat(d.direction()).isEqualTo(ScoreDirection.LOW);
+        assertThat(d.batchSize()).isEqualTo(16);
+        assertThat(d.maxWait()).isEqualTo(Duration.ofMillis(200));
+        assertThat(d.intraOpThreads()).isEqualTo(2);
+        assertThat(d.executionProvider()).isEqualTo(ExecutionProvider.CUDA);
+        assertThat(d.severity()).isEqualTo(Severity.HIGH);
+    }
+
+    @Test
+    void shouldRefuseAModelFileThatDoesNotMatchItsPinNamingKeyAndFile() {
+        String wrong = "ab".repeat(32);
+        assertThatThrownBy(() -> load(entry("  threshold: 1\n").replace(model.sha256(), wrong)))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("models[0].detectors.onnx[0].sha256")
+                .hasMessageContaining(dir.resolve("models/linear.onnx").toString())
+                .hasMessageContaining("expected " + wrong)
+                .hasMessageContaining("actual " + model.sha256());
+    }
+
+    @Test
+    void shouldAcceptAnUpperCasePinAndNameAMalformedOne() throws IOException {
+        load(
+                entry("  threshold: 1\n")
+                        .replace(model.sha256(), model.sha256().toUpperCase(Locale.ROOT)));
+
+        assertThatThrownBy(() -> load(entry("  threshold: 1\n").replace(model.sha256(), "abc")))
+                .hasMessageContaining("models[0].detectors.onnx[0].sha256")
+                .hasMessageContaining("must be 64 hex digits");
+    }
+
+    @Test
+    void shouldNameAMissingModelFileAndAMissingPin() {
+        assertThatThrownBy(
+                        () -> load(entry("  threshold: 1\n").replace("linear.onnx", "gone.onnx")))
+                .hasMessageContaining("models[0].detectors.onnx[0].model")
+                .hasMessageContaining(dir.resolve("models/gone.onnx").toString());
+        assertThatThrownBy(
+                        () ->
+                                load(
+                                        entry("  threshold: 1\n")
+                                                .replace("  sha256: " + model.sha256() + "\n", "")))
+                .hasMessageContaining("models[0].detectors.onnx[0].sha256: required");
+    }
+
+    @Test
+    void shouldNameEveryBadSetting() {
+        String yaml =
+                entry("  threshold: 1\n  alpha: 0.01\n  batch-size: 0\n  max-wait: 0s\n")
+                        + entry("  intra-op-threads: 0\n").replace("[a, b, c, d]", "[a, z, a]");
+        assertThatThrownBy(() -> load(yaml))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("models[0].detectors.onnx[0]: give exactly one of threshold")
+                .hasMessageContaining("models[0].detectors.onnx[0].batch-size: must be in [1,")
+                .hasMessageContaining("models[0].detectors.onnx[0].max-wait: must be positive")
+                .hasMessageContaining(
+                        "models[0].detectors.onnx[1].name: 'linear' is used by another")
+                .hasMessageContaining("models[0].detectors.onnx[1].features: [z] not in")
+                .hasMessageContaining("models[0].detectors.onnx[1].features: duplicate names [a]")
+                .hasMessageContaining("models[0].detectors.onnx[1]: give exactly one of")
+                .hasMessageContaining("models[0].detectors.onnx[1].intra-op-threads");
+    }
+
+    @Test
+    void shouldRequireAProfileForAlpha() {
+        assertThatThrownBy(() -> load(entry("  alpha: 0.01\n")))
+                .hasMessageContaining("models[0].detectors.onnx[0].alpha: needs reference rows")
+                .hasMessageContaining("or use threshold");
+    }
+
+    @Test
+    void shouldNameTensorsTheModelDoesNotHaveAndAWrongWidth() {
+        assertThatThrownBy(
+                        () ->
+                                load(
+                                        entry("  threshold: 1\n")
+                                                .replace("output: score", "output: nope")))
+                .hasMessageContaining("models[0].detectors.onnx[0]: ")
+                .hasMessageContaining("nope")
+                .hasMessageContaining("score");
+        assertThatThrownBy(
+                        () ->
+                                load(
+                                        entry("  threshold: 1\n")
+                                                .replace("  features: [a, b, c, d]\n", "")))
+                .hasMessageContaining("models[0].detectors.onnx[0]: ")
+                .hasMessageContaining("linear.onnx");
+    }
+
+    @Test
+    void shouldNameAnUnknownKeyOfADetector() {
+        assertThatThrownBy(() -> load(entry("  threshold: 1\n  treshold: 2\n")))
+                .hasMessageContaining("unknown key 'treshold'")
+                .hasMessageContaining("batch-size");
+    }
+}
