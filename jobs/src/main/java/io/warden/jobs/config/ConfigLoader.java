@@ -20,6 +20,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.warden.detectors.confidence.ConfidenceAnomalyDetector;
+import io.warden.detectors.confidence.ConfidenceReference;
 import io.warden.detectors.drift.MultipleTesting;
 import io.warden.detectors.onnx.ExecutionProvider;
 import io.warden.detectors.onnx.ModelFile;
@@ -499,18 +501,33 @@ public final class ConfigLoader {
             if (!(conf.alpha() > 0 && conf.alpha() < 1)) {
                 p.add(ca + ".alpha: must be in (0, 1), got " + conf.alpha());
             }
+            ConfidenceReference reference = null;
             if (conf.referenceFile() != null && conf.reference() != null) {
                 p.add(ca + ": give at most one of reference-file or reference");
             } else if (conf.referenceFile() != null) {
                 try {
-                    ConfidenceReferenceFile.read(Path.of(conf.referenceFile()));
+                    ConfidenceReferenceFile file =
+                            ConfidenceReferenceFile.read(Path.of(conf.referenceFile()));
+                    reference = ConfidenceReference.of(file.msp(), file.entropy(), file.margin());
                 } catch (IllegalArgumentException e) {
                     p.add(ca + ".reference-file: " + e.getMessage());
                 }
             } else if (conf.reference() != null) {
+                int before = p.size();
                 checkSamples(conf.reference().msp(), ca + ".reference.msp", p);
                 checkSamples(conf.reference().entropy(), ca + ".reference.entropy", p);
                 checkSamples(conf.reference().margin(), ca + ".reference.margin", p);
+                if (p.size() == before) {
+                    try {
+                        reference =
+                                ConfidenceReference.of(
+                                        toArray(conf.reference().msp()),
+                                        toArray(conf.reference().entropy()),
+                                        toArray(conf.reference().margin()));
+                    } catch (IllegalArgumentException e) {
+                        p.add(ca + ".reference: " + e.getMessage());
+                    }
+                }
             } else if (m.profile() == null) {
                 p.add(
                         ca
@@ -523,6 +540,17 @@ public final class ConfigLoader {
                                 + ": the profile has no predictions to take the confidence"
                                 + " reference from; build it from traffic with outputs, or set"
                                 + " reference-file");
+            } else if (profile != null) {
+                reference = profile.predictions().flatMap(x -> x.confidence()).orElse(null);
+            }
+            // The detector refuses an alpha its reference is too small to ever reach: say so now,
+            // naming the key, rather than when the job is built.
+            if (reference != null && conf.alpha() > 0 && conf.alpha() < 1) {
+                try {
+                    new ConfidenceAnomalyDetector(reference, conf.alpha());
+                } catch (IllegalArgumentException e) {
+                    p.add(ca + ".alpha: " + e.getMessage());
+                }
             }
         }
         DriftSettings drift = m.detectors().drift();
@@ -985,5 +1013,13 @@ public final class ConfigLoader {
                 throw JsonMappingException.from(p, e.getMessage(), e);
             }
         }
+    }
+
+    private static double[] toArray(List<Double> values) {
+        double[] a = new double[values.size()];
+        for (int i = 0; i < a.length; i++) {
+            a[i] = values.get(i);
+        }
+        return a;
     }
 }

@@ -15,6 +15,7 @@ import io.warden.detectors.profile.ProfileSettings;
 import io.warden.detectors.profile.ReferenceProfile;
 import io.warden.jobs.config.ConfigLoader;
 import io.warden.jobs.config.WardenConfig;
+import io.warden.jobs.monitor.ModelCatalog;
 import io.warden.jobs.profile.ReferenceData;
 import io.warden.jobs.profile.ReferenceData.Row;
 import io.warden.schemas.InferenceEvent;
@@ -246,11 +247,15 @@ class ProfileCommandTest {
                                 + sha.group(1)
                                 + "\n"
                                 + "detectors:\n"
-                                + "  confidence: {alpha: 0.001}\n"
+                                + "  confidence: {alpha: 0.01}\n"
                                 + "  drift: {window: 1m}\n");
         WardenConfig loaded = ConfigLoader.load(used);
         assertThat(loaded.model(CHURN, null).orElseThrow().profile())
                 .isEqualTo(out.toAbsolutePath().normalize().toString());
+        // ... and the monitor job builds its drift references and confidence detector from it.
+        ModelCatalog catalog = ModelCatalog.from(loaded);
+        assertThat(catalog.drift().isEmpty()).isFalse();
+        assertThat(catalog.find(CHURN, null).confidenceProfileId()).isEqualTo(file.profile().id());
     }
 
     @Test

@@ -30,11 +30,25 @@ class ConfigLoaderTest {
 
     @BeforeEach
     void writeReference() throws IOException {
+        // 300 values each: enough for the models' alpha 0.01 (smallest p-value 1/301 <= alpha/3).
+        StringBuilder msp = new StringBuilder();
+        StringBuilder entropy = new StringBuilder();
+        StringBuilder margin = new StringBuilder();
+        for (int i = 0; i < 300; i++) {
+            String sep = i == 0 ? "" : ", ";
+            msp.append(sep).append(0.5 + i / 1000.0);
+            entropy.append(sep).append(0.1 + i / 1000.0);
+            margin.append(sep).append(0.2 + i / 1000.0);
+        }
         Files.writeString(
                 dir.resolve("ref.json"),
-                """
-                {"id": "ref-1", "confidence": {"msp": [0.9, 0.8], "entropy": [0.1, 0.2], "margin": [0.7, 0.6]}}
-                """);
+                "{\"id\": \"ref-1\", \"confidence\": {\"msp\": ["
+                        + msp
+                        + "], \"entropy\": ["
+                        + entropy
+                        + "], \"margin\": ["
+                        + margin
+                        + "]}}\n");
     }
 
     private WardenConfig load(String yaml) throws IOException {
@@ -91,6 +105,19 @@ class ConfigLoaderTest {
                         "models[0].detectors.sequential.signals: feature signal(s) [x_0_1] need the"
                                 + " model's reference profile")
                 .hasMessageContaining("'nope' is neither msp, entropy, margin nor a feature name");
+    }
+
+    @Test
+    void shouldNameAnAlphaTheConfidenceReferenceIsTooSmallFor() {
+        String yaml =
+                kafka()
+                        + MODEL.replace(
+                                "confidence: {alpha: 0.01, reference-file: ref.json}",
+                                "confidence: {alpha: 0.001, reference-file: ref.json}");
+        assertThatThrownBy(() -> load(yaml))
+                .hasMessageContaining(
+                        "models[0].detectors.confidence.alpha: the msp reference holds 300 values,"
+                                + " so its smallest p-value 1/301 is above alpha/3");
     }
 
     @Test
