@@ -120,9 +120,11 @@ public final class TopicAdmin implements AutoCloseable {
     public void awaitLeaders(Collection<String> topics, Duration timeout) {
         Deadline deadline = new Deadline(timeout);
         Set<String> names = new TreeSet<>(topics);
+        // The most telling error seen: an answer (e.g. the topic is unknown) beats a call that
+        // merely ran out of time, which is what the last attempt often does near the deadline.
+        Throwable error = null;
         while (true) {
             String notReady;
-            Throwable error = null;
             try {
                 notReady = notReadyPartitions(names, deadline);
                 if (notReady.isEmpty()) {
@@ -132,7 +134,10 @@ public final class TopicAdmin implements AutoCloseable {
                 throw e;
             } catch (KafkaException e) {
                 notReady = "topics " + names;
-                error = e.getCause() == null ? e : e.getCause();
+                Throwable cause = e.getCause() == null ? e : e.getCause();
+                if (error == null || !(cause instanceof TimeoutException)) {
+                    error = cause;
+                }
             }
             if (deadline.remainingMs() <= RETRY_BACKOFF_MS) {
                 String message =
@@ -141,7 +146,7 @@ public final class TopicAdmin implements AutoCloseable {
                                 + " had no ready leader after "
                                 + timeout.toMillis()
                                 + " ms"
-                                + (error == null ? "" : "; last error: " + error);
+                                + (error == null ? "" : "; error seen: " + error);
                 throw error == null
                         ? new TimeoutException(message)
                         : new TimeoutException(message, error);
