@@ -198,7 +198,7 @@ final class BenchInput {
                 pass.scores().add(id);
                 pass.scores().add(id);
             }
-            case NAN_INPUT -> {
+            case NAN_INPUT, WRONG_SHAPE -> {
                 // The request is invalid; its response waits in vain and is an orphan.
                 monitor.deadLetters().add(id);
                 monitor.deadLetters().add(id);
