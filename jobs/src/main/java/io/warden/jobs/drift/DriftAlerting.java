@@ -7,12 +7,9 @@ import io.warden.schemas.AlertKind;
 import io.warden.schemas.DetectorScore;
 import io.warden.schemas.DriftReport;
 import io.warden.schemas.DriftStatistic;
-import io.warden.schemas.Evidence;
 import io.warden.schemas.FeatureDrift;
 import io.warden.schemas.Severity;
-import io.warden.schemas.Subject;
 import io.warden.schemas.SubjectType;
-import io.warden.schemas.TimeWindow;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -181,27 +178,20 @@ public final class DriftAlerting extends EpisodeAlerting<DriftReport> {
             List<String> features,
             Map<String, String> details,
             long episodeStart) {
-        return Alert.newBuilder()
-                .setAlertId(id)
-                .setEventTime(r.getWindow().getEnd())
-                .setModelName(r.getModelName())
-                .setModelVersion(r.getModelVersion())
-                .setKind(AlertKind.DRIFT)
-                .setSeverity(severity)
-                .setSubject(new Subject(SubjectType.MODEL, key))
-                .setSummary(summary)
-                .setScores(scores)
-                .setEvidence(
-                        Evidence.newBuilder()
-                                .setRequestIds(List.of())
-                                .setFeatureNames(features)
-                                .setDetails(details)
-                                .build())
-                .setAtlasTechnique(null)
-                .setWindow(
-                        new TimeWindow(Instant.ofEpochMilli(episodeStart), r.getWindow().getEnd()))
-                .setProfileId(r.getProfileId())
-                .build();
+        return episodeAlert(
+                AlertKind.DRIFT,
+                id,
+                key,
+                r.getModelName(),
+                r.getModelVersion(),
+                r.getWindow(),
+                episodeStart,
+                severity,
+                summary,
+                scores,
+                features,
+                details,
+                r.getProfileId());
     }
 
     private static DetectorScore score(String detector, DriftStatistic s) {

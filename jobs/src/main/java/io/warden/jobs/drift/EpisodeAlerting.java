@@ -1,6 +1,16 @@
 package io.warden.jobs.drift;
 
 import io.warden.schemas.Alert;
+import io.warden.schemas.AlertKind;
+import io.warden.schemas.DetectorScore;
+import io.warden.schemas.Evidence;
+import io.warden.schemas.Severity;
+import io.warden.schemas.Subject;
+import io.warden.schemas.SubjectType;
+import io.warden.schemas.TimeWindow;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
@@ -49,6 +59,49 @@ public abstract class EpisodeAlerting<R> extends KeyedProcessFunction<String, R,
 
     /** The recovery alert of episode {@code e}, whose alert id is still set. */
     protected abstract Alert recovered(String key, R report, AlertEpisode e);
+
+    /**
+     * An alert about a model version over an episode, from the episode's start to the end of the
+     * window that decided it.
+     *
+     * @param key the model version's key (the alert's subject)
+     * @param window the window that opened or ended the episode
+     */
+    protected static Alert episodeAlert(
+            AlertKind kind,
+            String id,
+            String key,
+            String modelName,
+            String modelVersion,
+            TimeWindow window,
+            long episodeStart,
+            Severity severity,
+            String summary,
+            List<DetectorScore> scores,
+            List<String> features,
+            Map<String, String> details,
+            String profileId) {
+        return Alert.newBuilder()
+                .setAlertId(id)
+                .setEventTime(window.getEnd())
+                .setModelName(modelName)
+                .setModelVersion(modelVersion)
+                .setKind(kind)
+                .setSeverity(severity)
+                .setSubject(new Subject(SubjectType.MODEL, key))
+                .setSummary(summary)
+                .setScores(scores)
+                .setEvidence(
+                        Evidence.newBuilder()
+                                .setRequestIds(List.of())
+                                .setFeatureNames(features)
+                                .setDetails(details)
+                                .build())
+                .setAtlasTechnique(null)
+                .setWindow(new TimeWindow(Instant.ofEpochMilli(episodeStart), window.getEnd()))
+                .setProfileId(profileId)
+                .build();
+    }
 
     @Override
     public void open(OpenContext openContext) {

@@ -9,12 +9,9 @@ import io.warden.schemas.Alert;
 import io.warden.schemas.AlertKind;
 import io.warden.schemas.ClassPerformance;
 import io.warden.schemas.DetectorScore;
-import io.warden.schemas.Evidence;
 import io.warden.schemas.PerformanceReport;
 import io.warden.schemas.Severity;
-import io.warden.schemas.Subject;
 import io.warden.schemas.SubjectType;
-import io.warden.schemas.TimeWindow;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -196,26 +193,19 @@ public final class PerformanceAlerting extends EpisodeAlerting<PerformanceReport
             List<DetectorScore> scores,
             Map<String, String> details,
             long episodeStart) {
-        return Alert.newBuilder()
-                .setAlertId(id)
-                .setEventTime(r.getWindow().getEnd())
-                .setModelName(r.getModelName())
-                .setModelVersion(r.getModelVersion())
-                .setKind(AlertKind.PERFORMANCE)
-                .setSeverity(severity)
-                .setSubject(new Subject(SubjectType.MODEL, key))
-                .setSummary(summary)
-                .setScores(scores)
-                .setEvidence(
-                        Evidence.newBuilder()
-                                .setRequestIds(List.of())
-                                .setFeatureNames(List.of())
-                                .setDetails(details)
-                                .build())
-                .setAtlasTechnique(null)
-                .setWindow(
-                        new TimeWindow(Instant.ofEpochMilli(episodeStart), r.getWindow().getEnd()))
-                .setProfileId(null)
-                .build();
+        return episodeAlert(
+                AlertKind.PERFORMANCE,
+                id,
+                key,
+                r.getModelName(),
+                r.getModelVersion(),
+                r.getWindow(),
+                episodeStart,
+                severity,
+                summary,
+                scores,
+                List.of(),
+                details,
+                null);
     }
 }

@@ -16,7 +16,7 @@ import io.warden.jobs.demo.DemoTraffic.Planned;
 import io.warden.jobs.embedded.EmbeddedKafkaExtension;
 import io.warden.jobs.kafka.CheckedProducer;
 import io.warden.jobs.kafka.KafkaRecords;
-import io.warden.jobs.monitor.MonitorJob;
+import io.warden.jobs.monitor.MonitorRuns;
 import io.warden.schemas.Alert;
 import io.warden.schemas.AlertKind;
 import io.warden.schemas.DriftReport;
@@ -31,7 +31,6 @@ import java.util.Comparator;
 import java.util.List;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -165,14 +164,6 @@ class DriftITCase {
                 models);
     }
 
-    private static void runBounded(WardenConfig config) throws Exception {
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        MonitorJob.configure(env, config);
-        MonitorJob.build(
-                config, MonitorJob.kafkaInput(env, config, true), MonitorJob.kafkaOutputs(config));
-        env.execute(config.job().name());
-    }
-
     private static <T extends SpecificRecord> List<T> read(
             String topic, int expected, Class<T> type) {
         return KafkaRecords.readCommitted(KAFKA.bootstrapServers(), topic, expected, type);
@@ -201,7 +192,7 @@ class DriftITCase {
     @Test
     void shouldRaiseOneAlertNamingTheTwoShiftedFeaturesFirstWithinOneWindow() throws Exception {
         WardenConfig config = config("lasting", "lasting-out", 2);
-        runBounded(config);
+        MonitorRuns.runBounded(config);
 
         List<DriftReport> reports = reports(config);
         assertThat(reports).hasSize(6);
@@ -225,7 +216,7 @@ class DriftITCase {
     @Test
     void shouldRaiseNothingOnAnUnshiftedStreamOfTheSameLength() throws Exception {
         WardenConfig config = config("none", "none-out", 2);
-        runBounded(config);
+        MonitorRuns.runBounded(config);
 
         assertThat(reports(config)).hasSize(6).noneMatch(DriftReport::getDrifted);
         assertThat(driftAlerts(config)).isEmpty();
@@ -234,7 +225,7 @@ class DriftITCase {
     @Test
     void shouldRecoverWhenTheShiftEnds() throws Exception {
         WardenConfig config = config("middle", "middle-out", 2);
-        runBounded(config);
+        MonitorRuns.runBounded(config);
 
         List<DriftReport> reports = reports(config);
         for (int w : new int[] {0, 1, 4, 5}) {
@@ -256,8 +247,8 @@ class DriftITCase {
     void shouldGiveIdenticalReportsAndAlertsWhateverTheParallelism() throws Exception {
         WardenConfig one = config("middle", "middle-p1", 1);
         WardenConfig two = config("middle", "middle-p2", 2);
-        runBounded(one);
-        runBounded(two);
+        MonitorRuns.runBounded(one);
+        MonitorRuns.runBounded(two);
 
         assertThat(reports(one)).hasSize(6).isEqualTo(reports(two));
         assertThat(driftAlerts(one))

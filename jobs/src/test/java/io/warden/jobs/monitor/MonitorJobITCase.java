@@ -41,7 +41,6 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -123,15 +122,6 @@ class MonitorJobITCase {
     }
 
     /** Runs the monitor job over what the input topics hold now, to the end. */
-    private static void runBounded(WardenConfig config) throws Exception {
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        MonitorJob.configure(env, config);
-        env.setParallelism(PARALLELISM);
-        MonitorJob.build(
-                config, MonitorJob.kafkaInput(env, config, true), MonitorJob.kafkaOutputs(config));
-        env.execute(config.job().name());
-    }
-
     private static <T extends SpecificRecord> List<T> read(
             String topic, int expected, Class<T> type) {
         return KafkaRecords.readCommitted(KAFKA.bootstrapServers(), topic, expected, type);
@@ -154,7 +144,7 @@ class MonitorJobITCase {
         }
         long produced = produceShuffled(config.topics(), planned, new Random(5));
 
-        runBounded(config);
+        MonitorRuns.runBounded(config, PARALLELISM);
 
         // What must come out, from the truth and the detector applied outside Flink.
         ConfidenceAnomalyDetector detector =
@@ -303,7 +293,7 @@ class MonitorJobITCase {
             producer.flush();
         }
 
-        runBounded(config);
+        MonitorRuns.runBounded(config, PARALLELISM);
 
         List<ScoreRecord> scores = read(config.topics().scores(), ids.size(), ScoreRecord.class);
         assertThat(scores)

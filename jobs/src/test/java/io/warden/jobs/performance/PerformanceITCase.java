@@ -15,7 +15,7 @@ import io.warden.jobs.demo.DemoTraffic.Planned;
 import io.warden.jobs.embedded.EmbeddedKafkaExtension;
 import io.warden.jobs.kafka.CheckedProducer;
 import io.warden.jobs.kafka.KafkaRecords;
-import io.warden.jobs.monitor.MonitorJob;
+import io.warden.jobs.monitor.MonitorRuns;
 import io.warden.schemas.Alert;
 import io.warden.schemas.AlertKind;
 import io.warden.schemas.ClassPerformance;
@@ -36,7 +36,6 @@ import java.util.Map;
 import java.util.Random;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -256,14 +255,6 @@ class PerformanceITCase {
                 models);
     }
 
-    private static void runBounded(WardenConfig config) throws Exception {
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        MonitorJob.configure(env, config);
-        MonitorJob.build(
-                config, MonitorJob.kafkaInput(env, config, true), MonitorJob.kafkaOutputs(config));
-        env.execute(config.job().name());
-    }
-
     private static <T extends SpecificRecord> List<T> read(
             String topic, int expected, Class<T> type) {
         return KafkaRecords.readCommitted(KAFKA.bootstrapServers(), topic, expected, type);
@@ -286,7 +277,7 @@ class PerformanceITCase {
     @Test
     void reportsEachWindowsCountsAlertsOnceOnTheDropAndRecovers() throws Exception {
         WardenConfig config = config("perf-out", 2);
-        runBounded(config);
+        MonitorRuns.runBounded(config);
 
         List<PerformanceReport> reports = reports(config);
         assertThat(reports).hasSize(WINDOWS);
@@ -362,8 +353,8 @@ class PerformanceITCase {
     void givesIdenticalReportsAndAlertsWhateverTheParallelism() throws Exception {
         WardenConfig one = config("perf-p1", 1);
         WardenConfig two = config("perf-p2", 2);
-        runBounded(one);
-        runBounded(two);
+        MonitorRuns.runBounded(one);
+        MonitorRuns.runBounded(two);
 
         assertThat(reports(one)).hasSize(WINDOWS).isEqualTo(reports(two));
         assertThat(performanceAlerts(one))

@@ -19,7 +19,7 @@ import io.warden.jobs.demo.DemoTraffic.Planned;
 import io.warden.jobs.embedded.EmbeddedKafkaExtension;
 import io.warden.jobs.kafka.CheckedProducer;
 import io.warden.jobs.kafka.KafkaRecords;
-import io.warden.jobs.monitor.MonitorJob;
+import io.warden.jobs.monitor.MonitorRuns;
 import io.warden.schemas.Alert;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -32,7 +32,6 @@ import java.util.Map;
 import java.util.Random;
 import java.util.stream.Collectors;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -171,11 +170,7 @@ class SequentialITCase {
     }
 
     private static List<Alert> run(WardenConfig config) throws Exception {
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        MonitorJob.configure(env, config);
-        MonitorJob.build(
-                config, MonitorJob.kafkaInput(env, config, true), MonitorJob.kafkaOutputs(config));
-        env.execute(config.job().name());
+        MonitorRuns.runBounded(config);
 
         List<Alert> alerts =
                 new ArrayList<>(
