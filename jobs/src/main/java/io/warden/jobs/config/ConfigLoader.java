@@ -23,6 +23,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.warden.detectors.confidence.ConfidenceAnomalyDetector;
 import io.warden.detectors.confidence.ConfidenceReference;
 import io.warden.detectors.drift.MultipleTesting;
+import io.warden.detectors.onnx.BuiltInDetectors;
 import io.warden.detectors.onnx.ExecutionProvider;
 import io.warden.detectors.onnx.ModelFile;
 import io.warden.detectors.onnx.ModelIntegrityException;
@@ -585,7 +586,10 @@ public final class ConfigLoader {
             Set<String> names,
             List<String> p) {
         if (d == null) {
-            p.add(at + ": empty entry (name, model, sha256, input, output, threshold or alpha)");
+            p.add(
+                    at
+                            + ": empty entry (name, model, sha256, input, output or builtin,"
+                            + " threshold or alpha)");
             return;
         }
         int before = p.size();
@@ -594,11 +598,13 @@ public final class ConfigLoader {
         } else if (!names.add(d.name())) {
             p.add(at + ".name: '" + d.name() + "' is used by another ONNX detector of this model");
         }
-        if (blank(d.input())) {
-            p.add(at + ".input: required (the ONNX model's input tensor fed with the rows)");
-        }
-        if (blank(d.output())) {
-            p.add(at + ".output: required (the ONNX model's output tensor holding the score)");
+        if (d.builtin() == null) {
+            if (blank(d.input())) {
+                p.add(at + ".input: required (the ONNX model's input tensor fed with the rows)");
+            }
+            if (blank(d.output())) {
+                p.add(at + ".output: required (the ONNX model's output tensor holding the score)");
+            }
         }
         List<String> modelFeatures = m.features() == null ? List.of() : featureNamesOrEmpty(m);
         if (d.features() != null) {
@@ -635,9 +641,17 @@ public final class ConfigLoader {
         if (d.intraOpThreads() < 1) {
             p.add(at + ".intra-op-threads: must be at least 1, got " + d.intraOpThreads());
         }
+        if (d.builtin() != null) {
+            validateBuiltin(d, m, profile, at, p);
+            return;
+        }
         ModelFile file = null;
         if (blank(d.model())) {
-            p.add(at + ".model: required (the ONNX file, relative to the config file)");
+            p.add(
+                    at
+                            + ".model: required (the ONNX file, relative to the config file), or"
+                            + " builtin: pca | mahalanobis instead of model, sha256, input and"
+                            + " output");
         }
         if (blank(d.sha256())) {
             p.add(
@@ -689,6 +703,68 @@ public final class ConfigLoader {
             }
         } catch (RuntimeException e) {
             p.add(at + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * Checks a built-in ONNX detector ({@code builtin}): none of the keys its export provides, the
+     * model's profile, which must have a multivariate part whose numeric features the model has,
+     * and that the export succeeds.
+     */
+    private static void validateBuiltin(
+            OnnxDetectorSettings d,
+            ModelSpec m,
+            ReferenceProfile profile,
+            String at,
+            List<String> p) {
+        String why = ": not with builtin (the built-in detector's export provides it); give";
+        String either = " either builtin or model, sha256, input and output";
+        if (d.model() != null) {
+            p.add(at + ".model" + why + either);
+        }
+        if (d.sha256() != null) {
+            p.add(at + ".sha256" + why + either);
+        }
+        if (d.input() != null) {
+            p.add(at + ".input" + why + either);
+        }
+        if (d.output() != null) {
+            p.add(at + ".output" + why + either);
+        }
+        if (d.features() != null) {
+            p.add(
+                    at
+                            + ".features: not with builtin (a built-in detector takes the profile's"
+                            + " numeric features, in the profile's order)");
+        }
+        if (m.profile() == null) {
+            p.add(
+                    at
+                            + ".builtin: needs the model's profile (the built-in detector is fitted"
+                            + " from it): set the model's profile");
+            return;
+        }
+        if (profile == null) {
+            return; // the profile's own problem is reported
+        }
+        List<String> numeric = profile.schema().numericFeatures();
+        List<String> modelFeatures = m.features() == null ? List.of() : featureNamesOrEmpty(m);
+        List<String> missing = numeric.stream().filter(f -> !modelFeatures.contains(f)).toList();
+        if (!missing.isEmpty()) {
+            p.add(
+                    at
+                            + ".builtin: the profile's numeric features "
+                            + abbreviate(missing)
+                            + " are not in the model's features");
+            return;
+        }
+        try {
+            switch (d.builtin()) {
+                case PCA -> BuiltInDetectors.pcaReconstruction(profile);
+                case MAHALANOBIS -> BuiltInDetectors.mahalanobis(profile);
+            }
+        } catch (IllegalArgumentException e) {
+            p.add(at + ".builtin: " + e.getMessage());
         }
     }
 

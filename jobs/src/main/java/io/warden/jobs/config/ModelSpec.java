@@ -169,7 +169,17 @@ public record ModelSpec(
      * rows the profile was built from, its reference scores are optimistic and the false-positive
      * rate can exceed {@code alpha}: build the profile from held-out data.
      *
+     * <p>Instead of {@code model}, {@code sha256}, {@code input} and {@code output}, {@code
+     * builtin} names one of warden's built-in detectors ({@code pca}: PCA reconstruction error;
+     * {@code mahalanobis}: squared Mahalanobis distance), fitted from the model's profile: when the
+     * job is built, {@code io.warden.detectors.onnx.BuiltInDetectors} exports it from the profile,
+     * writes it to a file named by its SHA-256 and runs it like any other ONNX detector, pinned to
+     * that digest. It takes the profile's numeric features in the profile's order, so {@code
+     * features} is not allowed with it.
+     *
      * @param name unique per model; names the detector in alerts ({@code onnx.NAME})
+     * @param builtin a built-in detector fitted from the profile, instead of model, sha256, input
+     *     and output; or null
      * @param model the ONNX file, relative to the config file
      * @param sha256 the file's pinned SHA-256 (required): start-up fails when the file differs
      * @param input the model's float input fed with the rows
@@ -186,6 +196,7 @@ public record ModelSpec(
      */
     public record OnnxDetectorSettings(
             String name,
+            BuiltinDetector builtin,
             String model,
             String sha256,
             String input,
@@ -220,10 +231,45 @@ public record ModelSpec(
             severity = severity == null ? Severity.MEDIUM : severity;
         }
 
+        /** Settings of a bring-your-own model (no {@code builtin}). */
+        public OnnxDetectorSettings(
+                String name,
+                String model,
+                String sha256,
+                String input,
+                String output,
+                List<String> features,
+                ScoreDirection direction,
+                Double threshold,
+                Double alpha,
+                Integer batchSize,
+                Duration maxWait,
+                Integer intraOpThreads,
+                ExecutionProvider executionProvider,
+                Severity severity) {
+            this(
+                    name,
+                    null,
+                    model,
+                    sha256,
+                    input,
+                    output,
+                    features,
+                    direction,
+                    threshold,
+                    alpha,
+                    batchSize,
+                    maxWait,
+                    intraOpThreads,
+                    executionProvider,
+                    severity);
+        }
+
         /** These settings with the model file at another path. */
         public OnnxDetectorSettings withModel(String path) {
             return new OnnxDetectorSettings(
                     name,
+                    builtin,
                     path,
                     sha256,
                     input,
@@ -243,6 +289,16 @@ public record ModelSpec(
         public List<String> inputFeatures(FeatureSpec modelFeatures) {
             return features != null ? features : modelFeatures.featureNames();
         }
+    }
+
+    /** warden's built-in ONNX detectors, fitted from a model's reference profile. */
+    public enum BuiltinDetector {
+        /** The PCA reconstruction error of the profile's fitted PCA model. */
+        @JsonProperty("pca")
+        PCA,
+        /** The squared Mahalanobis distance from the profile's mean and covariance. */
+        @JsonProperty("mahalanobis")
+        MAHALANOBIS
     }
 
     /** Which end of a detector's score is anomalous. */

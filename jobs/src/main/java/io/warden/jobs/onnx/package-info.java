@@ -3,6 +3,8 @@
  * io.warden.jobs.onnx.OnnxDetectors} holds the configured detectors, {@link
  * io.warden.jobs.onnx.OnnxScoringOperator} scores observation rows in micro-batches with ONNX
  * Runtime (flushed when full, after a maximum wait, before watermarks and checkpoint barriers) and
- * raises EVASION alerts, and {@link io.warden.jobs.onnx.OnnxStage} adds it to the graph.
+ * raises EVASION alerts, and {@link io.warden.jobs.onnx.OnnxStage} adds it to the graph. A built-in
+ * detector ({@code builtin: pca | mahalanobis}) is exported from the model's profile by {@link
+ * io.warden.jobs.onnx.OnnxDetectors#from} and then runs as a bring-your-own one.
  */
 package io.warden.jobs.onnx;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.warden.detectors.onnx.ExecutionProvider;
 import io.warden.detectors.onnx.ModelFile;
+import io.warden.jobs.config.ModelSpec.BuiltinDetector;
 import io.warden.jobs.config.ModelSpec.OnnxDetectorSettings;
 import io.warden.jobs.config.ModelSpec.ScoreDirection;
 import io.warden.jobs.onnx.LinearScoreModel;
@@ -13,6 +14,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
@@ -182,5 +184,116 @@ class OnnxConfigTest {
         assertThatThrownBy(() -> load(entry("  threshold: 1\n  treshold: 2\n")))
                 .hasMessageContaining("unknown key 'treshold'")
                 .hasMessageContaining("batch-size");
+    }
+
+    // ---- builtin ---------------------------------------------------------------------------
+
+    /**
+     * A config with the demo model's features and, unless {@code profile} is false, its profile.
+     */
+    private WardenConfig loadDemo(boolean profile, String onnx) throws IOException {
+        Path reference = dir.resolve("reference/demo-classifier.profile.json");
+        Files.createDirectories(reference.getParent());
+        Files.copy(Path.of("..", "deploy", "reference", "demo-classifier.profile.json"), reference);
+        Path file = dir.resolve("warden.yaml");
+        Files.writeString(
+                file,
+                """
+                kafka:
+                  bootstrap-servers: localhost:9092
+                models:
+                  - name: demo-classifier
+                """
+                        + (profile ? "    profile: reference/demo-classifier.profile.json\n" : "")
+                        + """
+                            features: {tensor: input, names: [f0, f1, f2, f3, f4, f5, f6, f7]}
+                            output: {tensor: probabilities, classes: [alpha, bravo, charlie, delta]}
+                            detectors:
+                              onnx:
+                        """
+                        + onnx.indent(8));
+        return ConfigLoader.load(file, Map.of());
+    }
+
+    @Test
+    void shouldLoadBuiltinDetectors() throws IOException {
+        WardenConfig c =
+                loadDemo(
+                        true,
+                        """
+                        - name: maha
+                          builtin: mahalanobis
+                          threshold: 40
+                        - name: pca
+                          builtin: pca
+                          alpha: 0.01
+                        """);
+
+        List<OnnxDetectorSettings> onnx = c.models().get(0).detectors().onnx();
+        assertThat(onnx)
+                .extracting(OnnxDetectorSettings::builtin)
+                .containsExactly(BuiltinDetector.MAHALANOBIS, BuiltinDetector.PCA);
+        assertThat(onnx.get(0).model()).isNull();
+        assertThat(onnx.get(0).sha256()).isNull();
+        assertThat(onnx.get(0).threshold()).isEqualTo(40.0);
+        assertThat(onnx.get(1).alpha()).isEqualTo(0.01);
+    }
+
+    @Test
+    void shouldNameTheKeysGivenWithBuiltin() {
+        assertThatThrownBy(
+                        () ->
+                                loadDemo(
+                                        true,
+                                        """
+                                        - name: maha
+                                          builtin: mahalanobis
+                                          model: models/linear.onnx
+                                          sha256: %s
+                                          input: features
+                                          output: score
+                                          features: [f0, f1]
+                                          threshold: 40
+                                        """
+                                                .formatted(model.sha256())))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("models[0].detectors.onnx[0].model: not with builtin")
+                .hasMessageContaining("models[0].detectors.onnx[0].sha256: not with builtin")
+                .hasMessageContaining("models[0].detectors.onnx[0].input: not with builtin")
+                .hasMessageContaining("models[0].detectors.onnx[0].output: not with builtin")
+                .hasMessageContaining("models[0].detectors.onnx[0].features: not with builtin");
+    }
+
+    @Test
+    void shouldNameTheMissingModelWhenNeitherBuiltinNorModelIsGiven() {
+        assertThatThrownBy(() -> loadDemo(true, "- name: none\n  threshold: 1\n"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("models[0].detectors.onnx[0].model: required")
+                .hasMessageContaining("or builtin: pca | mahalanobis")
+                .hasMessageContaining("models[0].detectors.onnx[0].sha256: required")
+                .hasMessageContaining("models[0].detectors.onnx[0].input: required")
+                .hasMessageContaining("models[0].detectors.onnx[0].output: required");
+    }
+
+    @Test
+    void shouldRequireAProfileForBuiltin() {
+        assertThatThrownBy(
+                        () ->
+                                loadDemo(
+                                        false,
+                                        "- name: maha\n  builtin: mahalanobis\n  threshold: 1\n"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining(
+                        "models[0].detectors.onnx[0].builtin: needs the model's profile");
+    }
+
+    @Test
+    void shouldNameAnUnknownBuiltin() {
+        assertThatThrownBy(
+                        () -> loadDemo(true, "- name: x\n  builtin: isolation\n  threshold: 1\n"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("builtin")
+                .hasMessageContaining(
+                        "'isolation' is not valid, expected one of [pca, mahalanobis]");
     }
 }
