@@ -619,29 +619,11 @@ public final class Demo {
             } else if (value instanceof PerformanceReport pr) {
                 performance(pr);
             } else if (value instanceof Alert a && a.getKind() == AlertKind.PERFORMANCE) {
-                String line =
-                        String.format(
-                                Locale.ROOT,
-                                "%s %s (window %s to %s)",
-                                a.getSeverity(),
-                                a.getSummary(),
-                                a.getWindow().getStart(),
-                                a.getWindow().getEnd());
-                performanceAlerts.add(line);
-                out.println("  [ALERT " + line + "]");
+                performanceAlerts.add(windowAlert(a));
             } else if (value instanceof Alert a && SequentialAlerts.isSequential(a)) {
                 sequential(a);
             } else if (value instanceof Alert a && a.getKind() == AlertKind.DRIFT) {
-                String line =
-                        String.format(
-                                Locale.ROOT,
-                                "%s %s (window %s to %s)",
-                                a.getSeverity(),
-                                a.getSummary(),
-                                a.getWindow().getStart(),
-                                a.getWindow().getEnd());
-                driftAlerts.add(line);
-                out.println("  [ALERT " + line + "]");
+                driftAlerts.add(windowAlert(a));
             } else if (value instanceof Alert a) {
                 alerts.incrementAndGet();
                 Truth t = truth.get(a.getSubject().getId());
@@ -687,6 +669,20 @@ public final class Demo {
                             d.getReason());
                 }
             }
+        }
+
+        /** Prints an alert about a window (drift, performance) and returns its summary line. */
+        private String windowAlert(Alert a) {
+            String line =
+                    String.format(
+                            Locale.ROOT,
+                            "%s %s (window %s to %s)",
+                            a.getSeverity(),
+                            a.getSummary(),
+                            a.getWindow().getStart(),
+                            a.getWindow().getEnd());
+            out.println("  [ALERT " + line + "]");
+            return line;
         }
 
         /** A window's realised performance: printed, and its labels counted. */
