@@ -520,11 +520,7 @@ public final class ConfigLoader {
                 checkSamples(conf.reference().margin(), ca + ".reference.margin", p);
                 if (p.size() == before) {
                     try {
-                        reference =
-                                ConfidenceReference.of(
-                                        toArray(conf.reference().msp()),
-                                        toArray(conf.reference().entropy()),
-                                        toArray(conf.reference().margin()));
+                        reference = conf.reference().toReference();
                     } catch (IllegalArgumentException e) {
                         p.add(ca + ".reference: " + e.getMessage());
                     }
@@ -1089,13 +1085,5 @@ public final class ConfigLoader {
                 throw JsonMappingException.from(p, e.getMessage(), e);
             }
         }
-    }
-
-    private static double[] toArray(List<Double> values) {
-        double[] a = new double[values.size()];
-        for (int i = 0; i < a.length; i++) {
-            a[i] = values.get(i);
-        }
-        return a;
     }
 }

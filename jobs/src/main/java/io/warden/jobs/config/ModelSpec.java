@@ -1,6 +1,7 @@
 package io.warden.jobs.config;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.warden.detectors.confidence.ConfidenceReference;
 import io.warden.detectors.core.Direction;
 import io.warden.detectors.drift.DriftThresholds;
 import io.warden.detectors.drift.VerdictRule;
@@ -344,7 +345,16 @@ public record ModelSpec(
 
     /** Reference samples of the three confidence signals. */
     public record ReferenceSamples(List<Double> msp, List<Double> entropy, List<Double> margin)
-            implements Serializable {}
+            implements Serializable {
+        /** The samples as the confidence detector's reference. */
+        public ConfidenceReference toReference() {
+            return ConfidenceReference.of(toArray(msp), toArray(entropy), toArray(margin));
+        }
+
+        private static double[] toArray(List<Double> values) {
+            return values.stream().mapToDouble(Double::doubleValue).toArray();
+        }
+    }
 
     /**
      * Windowed drift against the reference profile, per model version, in event time.

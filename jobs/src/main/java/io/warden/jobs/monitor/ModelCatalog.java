@@ -64,11 +64,7 @@ public final class ModelCatalog implements Serializable {
                     reference = ConfidenceReference.of(file.msp(), file.entropy(), file.margin());
                     profileId = file.id();
                 } else if (conf.reference() != null) {
-                    reference =
-                            ConfidenceReference.of(
-                                    toArray(conf.reference().msp()),
-                                    toArray(conf.reference().entropy()),
-                                    toArray(conf.reference().margin()));
+                    reference = conf.reference().toReference();
                     profileId = "inline:" + spec.name();
                 } else {
                     reference =
@@ -148,13 +144,5 @@ public final class ModelCatalog implements Serializable {
     /** Whether a model has realised performance from feedback on. */
     public static boolean performanceOn(ModelSpec spec) {
         return spec.detectors().performance() != null && spec.detectors().performance().enabled();
-    }
-
-    private static double[] toArray(List<Double> values) {
-        double[] a = new double[values.size()];
-        for (int i = 0; i < a.length; i++) {
-            a[i] = values.get(i);
-        }
-        return a;
     }
 }
