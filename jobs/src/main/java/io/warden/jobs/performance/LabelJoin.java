@@ -163,7 +163,7 @@ public final class LabelJoin
         return "label came "
                 + Durations.format(Duration.ofMillis(l.eventTime - p.eventTime))
                 + " after its request "
-                + p.requestId
+                + l.feedback.getRequestId()
                 + ", later than label-wait "
                 + Durations.format(Duration.ofMillis(labelWait));
     }

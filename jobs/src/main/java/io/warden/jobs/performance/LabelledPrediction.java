@@ -1,5 +1,7 @@
 package io.warden.jobs.performance;
 
+import io.warden.jobs.drift.Observation;
+
 /**
  * A prediction whose label wait is over, with its label or without one. Windows count it by the
  * request's event time. A Flink POJO.
@@ -25,7 +27,7 @@ public class LabelledPrediction {
 
     static LabelledPrediction of(Prediction p, Label label) {
         LabelledPrediction lp = new LabelledPrediction();
-        lp.modelKey = p.modelKey;
+        lp.modelKey = Observation.modelKey(p.modelName, p.modelVersion);
         lp.modelName = p.modelName;
         lp.modelVersion = p.modelVersion;
         lp.eventTime = p.eventTime;

@@ -41,10 +41,8 @@ class LabelJoinTest {
     private static Prediction prediction(String requestId, long time, int predicted) {
         Prediction p = new Prediction();
         p.key = LabelJoin.key("m", requestId);
-        p.modelKey = "m@1";
         p.modelName = "m";
         p.modelVersion = "1";
-        p.requestId = requestId;
         p.eventTime = time;
         p.predictedClass = predicted;
         p.msp = 0.8;
