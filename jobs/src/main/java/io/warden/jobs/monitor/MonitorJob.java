@@ -57,27 +57,15 @@ public final class MonitorJob {
      * Where the monitor job's results go.
      *
      * @param scores null unless {@code job.emit-scores}
+     * @param driftReports may be null when no model has drift on
+     * @param performanceReports may be null when no model has realised performance on
      */
     public record Outputs(
             Sink<Alert> alerts,
             Sink<DeadLetter> deadLetters,
             Sink<ScoreRecord> scores,
             Sink<DriftReport> driftReports,
-            Sink<PerformanceReport> performanceReports) {
-        /** Outputs without drift or performance reports (no model has them on). */
-        public Outputs(Sink<Alert> alerts, Sink<DeadLetter> deadLetters, Sink<ScoreRecord> scores) {
-            this(alerts, deadLetters, scores, null, null);
-        }
-
-        /** Outputs without performance reports (no model has realised performance on). */
-        public Outputs(
-                Sink<Alert> alerts,
-                Sink<DeadLetter> deadLetters,
-                Sink<ScoreRecord> scores,
-                Sink<DriftReport> driftReports) {
-            this(alerts, deadLetters, scores, driftReports, null);
-        }
-    }
+            Sink<PerformanceReport> performanceReports) {}
 
     /** Checkpointing and parallelism as the config says. */
     public static void configure(StreamExecutionEnvironment env, WardenConfig config) {
