@@ -158,6 +158,16 @@ public final class ConformalEnsemble implements Serializable {
     }
 
     /**
+     * One detector's conformal p-value for a score, against its first calibration split (0 for
+     * NaN), as {@link #assess} computes it.
+     */
+    public double detectorPValue(int detector, double score) {
+        return Double.isNaN(score)
+                ? 0.0
+                : detectorReferences[detector].pValue(score, directions[detector]);
+    }
+
+    /**
      * Assesses one input from its detectors' scores.
      *
      * @param scores one per detector, in {@link #detectors()} order; NaN where a detector could not
@@ -177,10 +187,7 @@ public final class ConformalEnsemble implements Serializable {
     /** Fills the per-detector p-values and returns their combination. */
     private double combined(double[] scores, double[] p) {
         for (int d = 0; d < p.length; d++) {
-            p[d] =
-                    Double.isNaN(scores[d])
-                            ? 0.0
-                            : detectorReferences[d].pValue(scores[d], directions[d]);
+            p[d] = detectorPValue(d, scores[d]);
         }
         return combination.combine(p, p.length);
     }

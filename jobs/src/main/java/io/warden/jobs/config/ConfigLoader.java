@@ -324,7 +324,8 @@ public final class ConfigLoader {
                                 conf.reference(),
                                 conf.severity());
             }
-            models.add(
+            ModelSpec.DetectorSettings ds = m.detectors();
+            ModelSpec resolved =
                     new ModelSpec(
                             m.name(),
                             m.version(),
@@ -334,10 +335,18 @@ public final class ConfigLoader {
                             m.output(),
                             new ModelSpec.DetectorSettings(
                                     conf,
-                                    m.detectors().drift(),
-                                    m.detectors().sequential(),
-                                    m.detectors().performance(),
-                                    resolveOnnx(baseDir, m.detectors().onnx()))));
+                                    ds.drift(),
+                                    ds.sequential(),
+                                    ds.performance(),
+                                    resolveOnnx(baseDir, ds.onnx()),
+                                    ds.squeezing(),
+                                    ds.integrity(),
+                                    ds.evasionEnsemble()),
+                            m.servedModel());
+            if (m.servedModel() != null && !blank(m.servedModel().model())) {
+                resolved = resolved.withServedModelFile(resolve(baseDir, m.servedModel().model()));
+            }
+            models.add(resolved);
         }
         return new WardenConfig(c.kafka(), c.topics(), c.input(), c.job(), models);
     }
@@ -567,6 +576,7 @@ public final class ConfigLoader {
         for (int i = 0; i < onnx.size(); i++) {
             validateOnnx(onnx.get(i), m, profile, at + ".detectors.onnx[" + i + "]", onnxNames, p);
         }
+        ServedModelValidation.validate(m, profile, at, onnxNames, p);
     }
 
     /**
@@ -620,7 +630,14 @@ public final class ConfigLoader {
                 p.add(at + ".features: duplicate names " + dup);
             }
         }
-        if ((d.threshold() == null) == (d.alpha() == null)) {
+        if (m.detectors().evasionEnsemble() != null) {
+            if (d.threshold() != null || d.alpha() != null) {
+                p.add(
+                        at
+                                + ": neither threshold nor alpha with evasion-ensemble (the"
+                                + " ensemble's alpha judges every member)");
+            }
+        } else if ((d.threshold() == null) == (d.alpha() == null)) {
             p.add(
                     at
                             + ": give exactly one of threshold (a fixed score threshold) or alpha"
@@ -770,7 +787,21 @@ public final class ConfigLoader {
             ReferenceProfile profile,
             String at,
             List<String> p) {
-        double alpha = d.alpha();
+        validateConformalAlpha(d.alpha(), 1, m, profile, at, p);
+    }
+
+    /**
+     * Checks a conformal alpha against the profile's row sample: in (0, 1), a profile with a row
+     * sample, and reachable with {@code 1/share} of the sample's rows (the ensemble ranks against
+     * half of them).
+     */
+    static void validateConformalAlpha(
+            double alpha,
+            int share,
+            ModelSpec m,
+            ReferenceProfile profile,
+            String at,
+            List<String> p) {
         if (!(alpha > 0 && alpha < 1)) {
             p.add(at + ".alpha: must be in (0, 1), got " + alpha);
             return;
@@ -795,7 +826,7 @@ public final class ConfigLoader {
                             + " features, or no complete rows); use threshold");
             return;
         }
-        int n = profile.multivariate().get().sample().size();
+        int n = profile.multivariate().get().sample().size() / share;
         double smallest = 1.0 / (n + 1);
         if (alpha < smallest) {
             p.add(
@@ -1030,12 +1061,12 @@ public final class ConfigLoader {
     public static final Set<String> SEQUENTIAL_CONFIDENCE_SIGNALS =
             Set.of("msp", "entropy", "margin");
 
-    private static List<String> featureNamesOrEmpty(ModelSpec m) {
+    static List<String> featureNamesOrEmpty(ModelSpec m) {
         FeatureSpec f = m.features();
         return f.names() != null || f.shape() != null ? f.featureNames() : List.of();
     }
 
-    private static String abbreviate(List<String> names) {
+    static String abbreviate(List<String> names) {
         return names.size() <= 5
                 ? names.toString()
                 : names.subList(0, 5) + " and " + (names.size() - 5) + " more";
@@ -1055,7 +1086,7 @@ public final class ConfigLoader {
         }
     }
 
-    private static void positive(Duration d, String key, List<String> p) {
+    static void positive(Duration d, String key, List<String> p) {
         if (d.isZero() || d.isNegative()) {
             p.add(key + ": must be positive, got " + Durations.format(d));
         }
@@ -1067,7 +1098,7 @@ public final class ConfigLoader {
         }
     }
 
-    private static boolean blank(String s) {
+    static boolean blank(String s) {
         return s == null || s.isBlank();
     }
 

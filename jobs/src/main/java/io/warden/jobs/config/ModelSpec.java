@@ -1,12 +1,17 @@
 package io.warden.jobs.config;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.warden.detectors.calibration.PValueCombination;
 import io.warden.detectors.confidence.ConfidenceReference;
 import io.warden.detectors.core.Direction;
 import io.warden.detectors.drift.DriftThresholds;
 import io.warden.detectors.drift.VerdictRule;
 import io.warden.detectors.onnx.ExecutionProvider;
 import io.warden.detectors.onnx.OnnxScorerSettings;
+import io.warden.detectors.squeezing.BitDepthReduction;
+import io.warden.detectors.squeezing.MedianSmoothing;
+import io.warden.detectors.squeezing.Rounding;
+import io.warden.detectors.squeezing.Squeezer;
 import io.warden.schemas.Severity;
 import java.io.Serializable;
 import java.time.Duration;
@@ -24,6 +29,8 @@ import java.util.List;
  * @param features the input tensor holding the features
  * @param output the output tensor holding probabilities or logits
  * @param detectors detector settings
+ * @param servedModel the served model's own ONNX file, for the detectors that run it (feature
+ *     squeezing, output integrity); or null
  */
 public record ModelSpec(
         String name,
@@ -32,11 +39,66 @@ public record ModelSpec(
         String profileSha256,
         FeatureSpec features,
         OutputSpec output,
-        DetectorSettings detectors)
+        DetectorSettings detectors,
+        ServedModelSpec servedModel)
         implements Serializable {
 
     public ModelSpec {
         detectors = detectors == null ? DetectorSettings.defaults() : detectors;
+    }
+
+    /** A model without its served ONNX file. */
+    public ModelSpec(
+            String name,
+            String version,
+            String profile,
+            String profileSha256,
+            FeatureSpec features,
+            OutputSpec output,
+            DetectorSettings detectors) {
+        this(name, version, profile, profileSha256, features, output, detectors, null);
+    }
+
+    /** This model with the served model's file at another path. */
+    public ModelSpec withServedModelFile(String path) {
+        return new ModelSpec(
+                name,
+                version,
+                profile,
+                profileSha256,
+                features,
+                output,
+                detectors,
+                servedModel == null ? null : servedModel.withModel(path));
+    }
+
+    /**
+     * The served model's ONNX file ({@code models[].served-model}): the model the server runs,
+     * pinned like any model file. Feature squeezing runs it on squeezed copies of a request's
+     * features, output integrity re-scores sampled requests with it. It takes the request's feature
+     * rows (all of the model's features, in the configured order) as one float input {@code [batch,
+     * width]} and gives the same values as the logged output tensor ({@code [batch, classes]}:
+     * probabilities, or logits when {@code output.type} is {@code logits}).
+     *
+     * @param model the ONNX file, relative to the config file
+     * @param sha256 its pinned SHA-256 (required)
+     * @param input the float input fed with the feature rows
+     * @param output the output holding what the server logs as the output tensor
+     * @param intraOpThreads ONNX Runtime threads per scoring subtask (default 1)
+     */
+    public record ServedModelSpec(
+            String model, String sha256, String input, String output, Integer intraOpThreads)
+            implements Serializable {
+        public ServedModelSpec {
+            intraOpThreads =
+                    intraOpThreads == null
+                            ? OnnxScorerSettings.DEFAULT_INTRA_OP_THREADS
+                            : intraOpThreads;
+        }
+
+        ServedModelSpec withModel(String path) {
+            return new ServedModelSpec(path, sha256, input, output, intraOpThreads);
+        }
     }
 
     /**
@@ -117,7 +179,10 @@ public record ModelSpec(
             DriftSettings drift,
             SequentialSettings sequential,
             PerformanceSettings performance,
-            List<OnnxDetectorSettings> onnx)
+            List<OnnxDetectorSettings> onnx,
+            SqueezingSettings squeezing,
+            IntegritySettings integrity,
+            EnsembleSettings evasionEnsemble)
             implements Serializable {
         public DetectorSettings {
             onnx =
@@ -125,6 +190,16 @@ public record ModelSpec(
                             ? List.of()
                             : java.util.Collections.unmodifiableList(
                                     new java.util.ArrayList<>(onnx));
+        }
+
+        /** Settings without the detectors that run the served model, or an ensemble. */
+        public DetectorSettings(
+                ConfidenceSettings confidence,
+                DriftSettings drift,
+                SequentialSettings sequential,
+                PerformanceSettings performance,
+                List<OnnxDetectorSettings> onnx) {
+            this(confidence, drift, sequential, performance, onnx, null, null, null);
         }
 
         /** Settings without ONNX detectors. */
@@ -148,7 +223,183 @@ public record ModelSpec(
 
         /** These settings with other ONNX detectors. */
         public DetectorSettings withOnnx(List<OnnxDetectorSettings> detectors) {
-            return new DetectorSettings(confidence, drift, sequential, performance, detectors);
+            return new DetectorSettings(
+                    confidence,
+                    drift,
+                    sequential,
+                    performance,
+                    detectors,
+                    squeezing,
+                    integrity,
+                    evasionEnsemble);
+        }
+
+        /** Whether any per-request ONNX detection runs: own detectors, squeezing or integrity. */
+        public boolean anyOnnx() {
+            return !onnx.isEmpty() || squeezing != null || integrity != null;
+        }
+    }
+
+    /**
+     * Feature squeezing ({@code models[].detectors.squeezing}; Xu, Evans &amp; Qi, NDSS 2018): the
+     * served model ({@code served-model}) is run on squeezed copies of each request's features, and
+     * the largest L1 distance between its probabilities there and the logged ones is the score
+     * (high is anomalous). Logits, when logged, are turned into probabilities first. Judged like
+     * any ONNX detector, by {@code threshold} or conformally by {@code alpha} against the profile's
+     * row sample (whose logged answers are the served model's own), or by the {@code
+     * evasion-ensemble}.
+     *
+     * @param name names the detector in alerts ({@code onnx.NAME}; default {@code squeezing})
+     * @param squeezers at least one
+     * @param threshold a fixed score threshold in (0, 2); or
+     * @param alpha the conformal false-positive rate
+     * @param batchSize rows per batch (default 64)
+     * @param maxWait the longest a row waits for its batch (default 50ms)
+     * @param severity severity of the alerts (default MEDIUM)
+     */
+    public record SqueezingSettings(
+            String name,
+            List<SqueezerSettings> squeezers,
+            Double threshold,
+            Double alpha,
+            Integer batchSize,
+            Duration maxWait,
+            Severity severity)
+            implements Serializable {
+        public SqueezingSettings {
+            name = name == null ? "squeezing" : name;
+            squeezers =
+                    squeezers == null
+                            ? List.of()
+                            : java.util.Collections.unmodifiableList(
+                                    new java.util.ArrayList<>(squeezers));
+            batchSize = batchSize == null ? OnnxDetectorSettings.DEFAULT_BATCH_SIZE : batchSize;
+            maxWait = maxWait == null ? OnnxDetectorSettings.DEFAULT_MAX_WAIT : maxWait;
+            severity = severity == null ? Severity.MEDIUM : severity;
+        }
+    }
+
+    /**
+     * One squeezer: {@code type: bit-depth} with {@code bits}, {@code min} and {@code max} (the
+     * value range, e.g. 0 and 16 for the digits' pixels); {@code type: median} with {@code window}
+     * (needs {@code features.shape} of two dimensions); or {@code type: rounding} with {@code
+     * step}.
+     */
+    public record SqueezerSettings(
+            SqueezerType type, Integer bits, Double min, Double max, Integer window, Double step)
+            implements Serializable {
+
+        /**
+         * The squeezer for rows of the given features.
+         *
+         * @throws IllegalArgumentException naming the missing or wrong key
+         */
+        public Squeezer toSqueezer(FeatureSpec features) {
+            if (type == null) {
+                throw new IllegalArgumentException(
+                        "type: required (bit-depth, median or rounding)");
+            }
+            return switch (type) {
+                case BIT_DEPTH -> {
+                    if (bits == null || min == null || max == null) {
+                        throw new IllegalArgumentException(
+                                "bit-depth needs bits, min and max (the value range)");
+                    }
+                    yield new BitDepthReduction(bits, min, max);
+                }
+                case MEDIAN -> {
+                    if (window == null) {
+                        throw new IllegalArgumentException("median needs window (e.g. 2)");
+                    }
+                    if (features.shape() == null || features.shape().size() != 2) {
+                        throw new IllegalArgumentException(
+                                "median needs image-shaped features: features.shape of two"
+                                        + " dimensions, e.g. [8, 8]");
+                    }
+                    yield new MedianSmoothing(
+                            features.shape().get(0), features.shape().get(1), window);
+                }
+                case ROUNDING -> {
+                    if (step == null) {
+                        throw new IllegalArgumentException("rounding needs step");
+                    }
+                    yield Rounding.to(step);
+                }
+            };
+        }
+    }
+
+    /** The kinds of squeezer. */
+    public enum SqueezerType {
+        @JsonProperty("bit-depth")
+        BIT_DEPTH,
+        @JsonProperty("median")
+        MEDIAN,
+        @JsonProperty("rounding")
+        ROUNDING
+    }
+
+    /**
+     * Output integrity ({@code models[].detectors.integrity}): a sample of requests is re-scored
+     * with the served model ({@code served-model}) and the largest absolute difference between its
+     * output and the logged output tensor is compared with {@code tolerance}; a larger one is an
+     * INTEGRITY alert (a swapped or tampered model, or a logging bug). The sample is chosen by a
+     * hash of the request id, so a replay samples the same requests.
+     *
+     * @param sampleRate the share of requests re-scored, in (0, 1] (default 0.01)
+     * @param tolerance the largest difference still accepted (default 1e-4: float32 noise between
+     *     runtimes is far smaller)
+     * @param batchSize rows per batch (default 64)
+     * @param maxWait the longest a row waits for its batch (default 50ms)
+     * @param severity severity of the alerts (default HIGH)
+     */
+    public record IntegritySettings(
+            Double sampleRate,
+            Double tolerance,
+            Integer batchSize,
+            Duration maxWait,
+            Severity severity)
+            implements Serializable {
+        public IntegritySettings {
+            sampleRate = sampleRate == null ? 0.01 : sampleRate;
+            tolerance = tolerance == null ? 1e-4 : tolerance;
+            batchSize = batchSize == null ? OnnxDetectorSettings.DEFAULT_BATCH_SIZE : batchSize;
+            maxWait = maxWait == null ? OnnxDetectorSettings.DEFAULT_MAX_WAIT : maxWait;
+            severity = severity == null ? Severity.HIGH : severity;
+        }
+    }
+
+    /**
+     * The evasion ensemble ({@code models[].detectors.evasion-ensemble}): the model's ONNX
+     * detectors and feature squeezing, each turned into a conformal p-value against half of the
+     * profile's row sample, combined ({@code fisher} or {@code bonferroni}) and ranked once more
+     * against the other half ({@code io.warden.detectors.calibration.ConformalEnsemble}), so that
+     * {@code alpha} is the false-positive rate of the whole. The members then give neither {@code
+     * threshold} nor {@code alpha} and raise no alerts of their own: one EVASION alert per flagged
+     * row names the members that fired.
+     *
+     * @param combination {@code fisher} (default) or {@code bonferroni}
+     * @param alpha the ensemble's false-positive rate (default 0.001)
+     * @param severity severity of the alerts (default MEDIUM)
+     */
+    public record EnsembleSettings(EnsembleCombination combination, Double alpha, Severity severity)
+            implements Serializable {
+        public EnsembleSettings {
+            combination = combination == null ? EnsembleCombination.FISHER : combination;
+            alpha = alpha == null ? 0.001 : alpha;
+            severity = severity == null ? Severity.MEDIUM : severity;
+        }
+    }
+
+    /** How the ensemble combines its members' p-values. */
+    public enum EnsembleCombination {
+        @JsonProperty("fisher")
+        FISHER,
+        @JsonProperty("bonferroni")
+        BONFERRONI;
+
+        public PValueCombination toCombination() {
+            return this == FISHER ? PValueCombination.FISHER : PValueCombination.BONFERRONI;
         }
     }
 
@@ -166,9 +417,10 @@ public record ModelSpec(
      * which every profile of two or more numeric features holds) form the reference distribution,
      * and a row is flagged when its conformal p-value is at most {@code alpha}, so that about a
      * fraction {@code alpha} of traffic like the reference is flagged. Exactly one of the two is
-     * required; {@code alpha} needs the model's profile. If the detector was fitted on the same
-     * rows the profile was built from, its reference scores are optimistic and the false-positive
-     * rate can exceed {@code alpha}: build the profile from held-out data.
+     * required, unless the model has an {@code evasion-ensemble}, which judges its members and
+     * takes neither; {@code alpha} needs the model's profile. If the detector was fitted on the
+     * same rows the profile was built from, its reference scores are optimistic and the
+     * false-positive rate can exceed {@code alpha}: build the profile from held-out data.
      *
      * <p>Instead of {@code model}, {@code sha256}, {@code input} and {@code output}, {@code
      * builtin} names one of warden's built-in detectors ({@code pca}: PCA reconstruction error;

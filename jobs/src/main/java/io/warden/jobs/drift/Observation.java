@@ -25,6 +25,13 @@ public class Observation {
     /** Feature values in the configured order (non-finite values never get here). */
     public double[] features;
 
+    /**
+     * The logged output row (probabilities or logits, as the model's output type says) for the
+     * detectors that compare it with the served model (feature squeezing, output integrity); null
+     * for models without them, so that other rows stay small.
+     */
+    public double[] outputs;
+
     /** Index into the configured classes. */
     public int predictedClass;
 

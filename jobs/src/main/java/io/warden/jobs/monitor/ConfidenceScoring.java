@@ -95,7 +95,12 @@ public final class ConfidenceScoring extends ProcessFunction<InferenceEvent, Sco
                 predicted = spec.output().classes().get(confidence.predictedClass());
             }
             if (model.observed()) {
-                ctx.output(OBSERVATIONS, observation(event, rows, r, confidence));
+                Observation o = observation(event, rows, r, confidence);
+                if (spec.servedModel() != null) {
+                    o.outputs = new double[rows.classes];
+                    rows.probabilities(r, o.outputs);
+                }
+                ctx.output(OBSERVATIONS, o);
             }
         }
         if (worst != null) {

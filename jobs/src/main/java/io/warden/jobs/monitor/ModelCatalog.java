@@ -91,7 +91,7 @@ public final class ModelCatalog implements Serializable {
                         Observation.modelKey(spec.name(), spec.version()),
                         DriftModel.of(spec, profile));
             }
-            boolean onnxOn = !spec.detectors().onnx().isEmpty();
+            boolean onnxOn = spec.detectors().anyOnnx();
             out.add(
                     new ModelRuntime(
                             spec,
@@ -133,7 +133,7 @@ public final class ModelCatalog implements Serializable {
 
     /** Whether any model has an ONNX detector. */
     public boolean anyOnnx() {
-        return models.stream().anyMatch(m -> !m.spec().detectors().onnx().isEmpty());
+        return models.stream().anyMatch(m -> m.spec().detectors().anyOnnx());
     }
 
     /** Whether any model has realised performance from feedback on. */

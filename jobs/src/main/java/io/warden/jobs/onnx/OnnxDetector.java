@@ -4,6 +4,7 @@ import io.warden.detectors.core.Direction;
 import io.warden.detectors.onnx.ExecutionProvider;
 import io.warden.detectors.onnx.ModelFile;
 import io.warden.detectors.onnx.OnnxScorerSettings;
+import io.warden.detectors.squeezing.FeatureSqueezing;
 import io.warden.schemas.Severity;
 import java.io.Serializable;
 import java.nio.file.Path;
@@ -35,6 +36,14 @@ import java.util.Objects;
  * @param intraOpThreads ONNX Runtime threads per session
  * @param executionProvider the execution provider requested
  * @param severity severity of the alerts
+ * @param kind what the model is run for
+ * @param squeezing with {@link Kind#SQUEEZING}: the squeezers; else null
+ * @param softmax with {@link Kind#SQUEEZING}: whether the served model and the log give logits,
+ *     turned into probabilities before they are compared
+ * @param sampleRate with {@link Kind#INTEGRITY}: the share of requests re-scored; else 1
+ * @param tolerance with {@link Kind#INTEGRITY}: the largest accepted difference; else NaN
+ * @param ensembleMember whether the model's evasion ensemble judges the scores (then neither
+ *     threshold nor alpha is set, and the detector raises no alerts of its own)
  */
 public record OnnxDetector(
         String modelName,
@@ -55,8 +64,76 @@ public record OnnxDetector(
         long maxWaitMillis,
         int intraOpThreads,
         ExecutionProvider executionProvider,
-        Severity severity)
+        Severity severity,
+        Kind kind,
+        FeatureSqueezing squeezing,
+        boolean softmax,
+        double sampleRate,
+        double tolerance,
+        boolean ensembleMember)
         implements Serializable {
+
+    /** What a detector runs its model for. */
+    public enum Kind {
+        /** A detector model: its output is the score (bring-your-own or built-in). */
+        SCORE,
+        /** The served model on squeezed copies: the score is the largest L1 distance. */
+        SQUEEZING,
+        /**
+         * The served model on a sample of rows: the score is the largest absolute difference from
+         * the logged output; an INTEGRITY alert beyond the tolerance.
+         */
+        INTEGRITY
+    }
+
+    /** A score detector judged on its own (threshold or alpha). */
+    public OnnxDetector(
+            String modelName,
+            String modelVersion,
+            String name,
+            String modelPath,
+            String sha256,
+            String input,
+            String output,
+            List<String> featureNames,
+            int[] featureIndices,
+            Direction direction,
+            double threshold,
+            double alpha,
+            double[] referenceRows,
+            String profileId,
+            int batchSize,
+            long maxWaitMillis,
+            int intraOpThreads,
+            ExecutionProvider executionProvider,
+            Severity severity) {
+        this(
+                modelName,
+                modelVersion,
+                name,
+                modelPath,
+                sha256,
+                input,
+                output,
+                featureNames,
+                featureIndices,
+                direction,
+                threshold,
+                alpha,
+                referenceRows,
+                profileId,
+                batchSize,
+                maxWaitMillis,
+                intraOpThreads,
+                executionProvider,
+                severity,
+                Kind.SCORE,
+                null,
+                false,
+                1.0,
+                Double.NaN,
+                false);
+    }
 
     /** Checks the parts that the config loader has already validated. */
     public OnnxDetector {
@@ -67,9 +144,27 @@ public record OnnxDetector(
         if (featureIndices.length != featureNames.size()) {
             throw new IllegalArgumentException("one index per fed feature");
         }
-        if (Double.isNaN(threshold) == Double.isNaN(alpha)) {
+        Objects.requireNonNull(kind, "kind");
+        if (kind == Kind.INTEGRITY) {
+            if (ensembleMember || Double.isNaN(tolerance) || !(sampleRate > 0 && sampleRate <= 1)) {
+                throw new IllegalArgumentException(
+                        "integrity check " + name + ": needs a tolerance and a sample rate");
+            }
+        } else if (ensembleMember) {
+            if (!Double.isNaN(threshold) || !Double.isNaN(alpha) || referenceRows == null) {
+                throw new IllegalArgumentException(
+                        "detector "
+                                + name
+                                + ": an ensemble member has reference rows, no"
+                                + " threshold and no alpha");
+            }
+        } else if (Double.isNaN(threshold) == Double.isNaN(alpha)) {
             throw new IllegalArgumentException(
                     "detector " + name + ": exactly one of threshold and alpha");
+        }
+        if ((kind == Kind.SQUEEZING) != (squeezing != null)) {
+            throw new IllegalArgumentException(
+                    "detector " + name + ": squeezers exactly for feature squeezing");
         }
         if (!Double.isNaN(alpha)
                 && (referenceRows == null
@@ -92,6 +187,11 @@ public record OnnxDetector(
     /** Whether rows are judged by their conformal p-value against the reference rows. */
     public boolean conformal() {
         return !Double.isNaN(alpha);
+    }
+
+    /** Whether the model run is the served model's (squeezing, integrity). */
+    public boolean runsServedModel() {
+        return kind != Kind.SCORE;
     }
 
     /** Values per fed row. */

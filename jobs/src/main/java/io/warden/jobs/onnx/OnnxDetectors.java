@@ -1,15 +1,27 @@
 package io.warden.jobs.onnx;
 
+import io.warden.detectors.calibration.PValueCombination;
+import io.warden.detectors.core.Direction;
 import io.warden.detectors.multivariate.RowSample;
 import io.warden.detectors.onnx.BuiltInDetectors;
+import io.warden.detectors.onnx.ExecutionProvider;
 import io.warden.detectors.onnx.ExportedModel;
 import io.warden.detectors.onnx.ModelFile;
 import io.warden.detectors.profile.ProfileIo;
 import io.warden.detectors.profile.ReferenceProfile;
+import io.warden.detectors.squeezing.FeatureSqueezing;
+import io.warden.detectors.squeezing.Squeezer;
 import io.warden.jobs.config.ModelSpec;
 import io.warden.jobs.config.ModelSpec.BuiltinDetector;
+import io.warden.jobs.config.ModelSpec.EnsembleSettings;
+import io.warden.jobs.config.ModelSpec.IntegritySettings;
 import io.warden.jobs.config.ModelSpec.OnnxDetectorSettings;
+import io.warden.jobs.config.ModelSpec.OutputType;
+import io.warden.jobs.config.ModelSpec.ServedModelSpec;
+import io.warden.jobs.config.ModelSpec.SqueezerSettings;
+import io.warden.jobs.config.ModelSpec.SqueezingSettings;
 import io.warden.jobs.config.WardenConfig;
+import io.warden.schemas.Severity;
 import java.io.IOException;
 import java.io.Serializable;
 import java.io.UncheckedIOException;
@@ -27,9 +39,55 @@ public final class OnnxDetectors implements Serializable {
     private static final long serialVersionUID = 1L;
 
     private final List<OnnxDetector> detectors;
+    private final List<Ensemble> ensembles;
 
     public OnnxDetectors(List<OnnxDetector> detectors) {
+        this(detectors, List.of());
+    }
+
+    /**
+     * @param detectors every detector, in config order
+     * @param ensembles the models' evasion ensembles, whose members are among the detectors
+     */
+    public OnnxDetectors(List<OnnxDetector> detectors, List<Ensemble> ensembles) {
         this.detectors = List.copyOf(detectors);
+        this.ensembles = List.copyOf(ensembles);
+        for (Ensemble e : this.ensembles) {
+            for (int i : e.members()) {
+                OnnxDetector d = this.detectors.get(i);
+                if (!d.ensembleMember()
+                        || !d.modelName().equals(e.modelName())
+                        || !java.util.Objects.equals(d.modelVersion(), e.modelVersion())) {
+                    throw new IllegalArgumentException(
+                            "detector " + d.name() + " is not a member of this ensemble's model");
+                }
+            }
+        }
+    }
+
+    /**
+     * One model's evasion ensemble ({@link io.warden.detectors.calibration.ConformalEnsemble}).
+     *
+     * @param modelName the model's name
+     * @param modelVersion its configured version, or null for every version
+     * @param members indices into {@link #all()} of the member detectors, in score order
+     * @param combination how the members' p-values are combined
+     * @param alpha the ensemble's false-positive rate
+     * @param severity severity of the alerts
+     * @param profileId the profile whose row sample calibrates it
+     */
+    public record Ensemble(
+            String modelName,
+            String modelVersion,
+            int[] members,
+            PValueCombination combination,
+            double alpha,
+            Severity severity,
+            String profileId)
+            implements Serializable {
+
+        /** The ensemble's id in scores and alerts. */
+        public static final String DETECTOR_ID = "onnx.evasion-ensemble";
     }
 
     /**
@@ -60,14 +118,18 @@ public final class OnnxDetectors implements Serializable {
      */
     public static OnnxDetectors from(WardenConfig config, Path builtinFolder) {
         List<OnnxDetector> out = new ArrayList<>();
+        List<Ensemble> ensembles = new ArrayList<>();
         for (ModelSpec m : config.models()) {
-            if (m.detectors().onnx().isEmpty()) {
+            if (!m.detectors().anyOnnx()) {
                 continue;
             }
+            EnsembleSettings ensemble = m.detectors().evasionEnsemble();
+            boolean member = ensemble != null;
             List<String> modelFeatures = m.features().featureNames();
             ReferenceProfile profile = null;
+            List<Integer> members = new ArrayList<>();
             for (OnnxDetectorSettings d : m.detectors().onnx()) {
-                if (profile == null && (d.alpha() != null || d.builtin() != null)) {
+                if (profile == null && (d.alpha() != null || d.builtin() != null || member)) {
                     profile = ProfileIo.read(Path.of(m.profile())).profile();
                 }
                 String modelPath = d.model();
@@ -94,25 +156,15 @@ public final class OnnxDetectors implements Serializable {
                                         + " numeric features");
                     }
                 }
-                int[] indices = new int[fed.size()];
-                for (int j = 0; j < indices.length; j++) {
-                    indices[j] = modelFeatures.indexOf(fed.get(j));
-                    if (indices[j] < 0) {
-                        throw new IllegalArgumentException(
-                                "ONNX detector "
-                                        + d.name()
-                                        + " of model "
-                                        + m.name()
-                                        + ": feature "
-                                        + fed.get(j)
-                                        + " is not among the model's features");
-                    }
-                }
+                int[] indices = indices(fed, modelFeatures, d.name(), m.name());
                 double[] reference = null;
                 String profileId = null;
-                if (d.alpha() != null) {
+                if (d.alpha() != null || member) {
                     reference = referenceRows(profile, fed, m.profile());
                     profileId = profile.id();
+                }
+                if (member) {
+                    members.add(out.size());
                 }
                 out.add(
                         new OnnxDetector(
@@ -126,18 +178,144 @@ public final class OnnxDetectors implements Serializable {
                                 fed,
                                 indices,
                                 d.direction().toDirection(),
-                                d.threshold() == null ? Double.NaN : d.threshold(),
-                                d.alpha() == null ? Double.NaN : d.alpha(),
+                                member || d.threshold() == null ? Double.NaN : d.threshold(),
+                                member || d.alpha() == null ? Double.NaN : d.alpha(),
                                 reference,
                                 profileId,
                                 d.batchSize(),
                                 d.maxWait().toMillis(),
                                 d.intraOpThreads(),
                                 d.executionProvider(),
-                                d.severity()));
+                                d.severity(),
+                                OnnxDetector.Kind.SCORE,
+                                null,
+                                false,
+                                1.0,
+                                Double.NaN,
+                                member));
+            }
+            SqueezingSettings squeezing = m.detectors().squeezing();
+            if (squeezing != null) {
+                if (profile == null && (squeezing.alpha() != null || member)) {
+                    profile = ProfileIo.read(Path.of(m.profile())).profile();
+                }
+                if (member) {
+                    members.add(out.size());
+                }
+                out.add(squeezingDetector(m, squeezing, profile, member));
+            }
+            IntegritySettings integrity = m.detectors().integrity();
+            if (integrity != null) {
+                out.add(integrityDetector(m, integrity));
+            }
+            if (member) {
+                ensembles.add(
+                        new Ensemble(
+                                m.name(),
+                                m.version(),
+                                members.stream().mapToInt(Integer::intValue).toArray(),
+                                ensemble.combination().toCombination(),
+                                ensemble.alpha(),
+                                ensemble.severity(),
+                                profile.id()));
             }
         }
-        return new OnnxDetectors(out);
+        return new OnnxDetectors(out, ensembles);
+    }
+
+    /** Where each fed feature is among the model's features. */
+    private static int[] indices(
+            List<String> fed, List<String> modelFeatures, String detector, String model) {
+        int[] indices = new int[fed.size()];
+        for (int j = 0; j < indices.length; j++) {
+            indices[j] = modelFeatures.indexOf(fed.get(j));
+            if (indices[j] < 0) {
+                throw new IllegalArgumentException(
+                        "ONNX detector "
+                                + detector
+                                + " of model "
+                                + model
+                                + ": feature "
+                                + fed.get(j)
+                                + " is not among the model's features");
+            }
+        }
+        return indices;
+    }
+
+    /** Feature squeezing of a model: its served model fed all of its features. */
+    private static OnnxDetector squeezingDetector(
+            ModelSpec m, SqueezingSettings s, ReferenceProfile profile, boolean member) {
+        ServedModelSpec served = m.servedModel();
+        List<String> fed = m.features().featureNames();
+        List<Squeezer> squeezers = new ArrayList<>();
+        for (SqueezerSettings q : s.squeezers()) {
+            squeezers.add(q.toSqueezer(m.features()));
+        }
+        double[] reference = null;
+        String profileId = null;
+        if (s.alpha() != null || member) {
+            reference = referenceRows(profile, fed, m.profile());
+            profileId = profile.id();
+        }
+        return new OnnxDetector(
+                m.name(),
+                m.version(),
+                s.name(),
+                served.model(),
+                served.sha256(),
+                served.input(),
+                served.output(),
+                fed,
+                indices(fed, fed, s.name(), m.name()),
+                Direction.HIGH_IS_ANOMALOUS,
+                member || s.threshold() == null ? Double.NaN : s.threshold(),
+                member || s.alpha() == null ? Double.NaN : s.alpha(),
+                reference,
+                profileId,
+                s.batchSize(),
+                s.maxWait().toMillis(),
+                served.intraOpThreads(),
+                ExecutionProvider.CPU,
+                s.severity(),
+                OnnxDetector.Kind.SQUEEZING,
+                new FeatureSqueezing(fed.size(), squeezers),
+                m.output().type() == OutputType.LOGITS,
+                1.0,
+                Double.NaN,
+                member);
+    }
+
+    /** Output integrity of a model: its served model re-run on a sample of rows. */
+    private static OnnxDetector integrityDetector(ModelSpec m, IntegritySettings s) {
+        ServedModelSpec served = m.servedModel();
+        List<String> fed = m.features().featureNames();
+        return new OnnxDetector(
+                m.name(),
+                m.version(),
+                INTEGRITY_NAME,
+                served.model(),
+                served.sha256(),
+                served.input(),
+                served.output(),
+                fed,
+                indices(fed, fed, INTEGRITY_NAME, m.name()),
+                Direction.HIGH_IS_ANOMALOUS,
+                s.tolerance(),
+                Double.NaN,
+                null,
+                null,
+                s.batchSize(),
+                s.maxWait().toMillis(),
+                served.intraOpThreads(),
+                ExecutionProvider.CPU,
+                s.severity(),
+                OnnxDetector.Kind.INTEGRITY,
+                null,
+                false,
+                s.sampleRate(),
+                s.tolerance(),
+                false);
     }
 
     /** A built-in detector's model, exported from a profile. */
@@ -196,9 +374,38 @@ public final class OnnxDetectors implements Serializable {
         return rows;
     }
 
+    /** The name of every model's output-integrity check ({@code onnx.integrity} in alerts). */
+    public static final String INTEGRITY_NAME = "integrity";
+
     /** Every detector, in config order. */
     public List<OnnxDetector> all() {
         return detectors;
+    }
+
+    /** The evasion ensembles. */
+    public List<Ensemble> ensembles() {
+        return ensembles;
+    }
+
+    /**
+     * The index into {@link #ensembles()} of a model version's ensemble, picked as {@link
+     * #forModel} picks detectors; -1 when it has none.
+     */
+    public int ensembleForModel(String name, String version) {
+        int[] mine = forModel(name, version);
+        for (int i : mine) {
+            if (detectors.get(i).ensembleMember()) {
+                OnnxDetector d = detectors.get(i);
+                for (int e = 0; e < ensembles.size(); e++) {
+                    Ensemble x = ensembles.get(e);
+                    if (x.modelName().equals(d.modelName())
+                            && java.util.Objects.equals(x.modelVersion(), d.modelVersion())) {
+                        return e;
+                    }
+                }
+            }
+        }
+        return -1;
     }
 
     /** Whether there are none. */

@@ -1,8 +1,10 @@
 package io.warden.jobs.onnx;
 
+import io.warden.detectors.calibration.ConformalEnsemble;
 import io.warden.detectors.calibration.EmpiricalReference;
 import io.warden.detectors.core.Direction;
 import io.warden.detectors.onnx.OnnxScorer;
+import io.warden.detectors.squeezing.FeatureSqueezing;
 import io.warden.jobs.drift.Observation;
 import io.warden.jobs.monitor.Ids;
 import io.warden.schemas.Alert;
@@ -12,6 +14,8 @@ import io.warden.schemas.Evidence;
 import io.warden.schemas.Subject;
 import io.warden.schemas.SubjectType;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -56,6 +60,19 @@ import org.apache.flink.util.OutputTag;
  * per detector per subtask, which checks the file's pin again) and closed in {@link #close}; a
  * conformal detector scores its reference rows there to build its {@link EmpiricalReference}.
  *
+ * <p><b>The served model.</b> Feature squeezing ({@link OnnxDetector.Kind#SQUEEZING}) runs the
+ * served model on squeezed copies of each row ({@link FeatureSqueezing}) and compares with the
+ * logged output ({@link Observation#outputs}). Output integrity ({@link
+ * OnnxDetector.Kind#INTEGRITY}) re-runs it on the rows of a sample of requests (chosen by a hash of
+ * the request id, so a replay samples the same ones) and raises an INTEGRITY alert when an output
+ * differs from the logged one by more than the tolerance.
+ *
+ * <p><b>Evasion ensemble.</b> The rows of a model with an ensemble are judged by it ({@link
+ * ConformalEnsemble}), not by each member: a row waits (in memory) until every member has scored
+ * it, then one ensemble score is emitted and, when flagged, one EVASION alert naming the members
+ * that fired. Members flush before every watermark and barrier like any detector, so no row waits
+ * across either.
+ *
  * <p><b>Metrics</b> per detector (group {@code onnx_detector}): {@code batches}, {@code
  * rowsScored}, {@code alerts} and the {@code batchSize} histogram.
  */
@@ -73,6 +90,9 @@ public final class OnnxScoringOperator extends AbstractStreamOperator<OnnxScore>
     private final OnnxDetectors detectors;
 
     private transient Batch[] batches;
+    private transient EnsembleRuntime[] ensembles;
+    private transient Map<String, int[]> detectorsByModel;
+    private transient Map<String, Integer> ensembleByModel;
 
     public OnnxScoringOperator(OnnxDetectors detectors) {
         this.detectors = detectors;
@@ -83,12 +103,20 @@ public final class OnnxScoringOperator extends AbstractStreamOperator<OnnxScore>
         super.open();
         List<OnnxDetector> all = detectors.all();
         batches = new Batch[all.size()];
+        detectorsByModel = new HashMap<>();
+        ensembleByModel = new HashMap<>();
         try {
             for (int i = 0; i < batches.length; i++) {
                 OnnxDetector d = all.get(i);
                 MetricGroup group =
                         getMetricGroup().addGroup("onnx_detector", d.modelName() + "." + d.name());
-                batches[i] = new Batch(d, new OnnxScorer(d.modelFile(), d.scorerSettings()), group);
+                batches[i] =
+                        new Batch(i, d, new OnnxScorer(d.modelFile(), d.scorerSettings()), group);
+            }
+            List<OnnxDetectors.Ensemble> specs = detectors.ensembles();
+            ensembles = new EnsembleRuntime[specs.size()];
+            for (int e = 0; e < ensembles.length; e++) {
+                ensembles[e] = calibrate(specs.get(e));
             }
         } catch (RuntimeException e) {
             closeScorers();
@@ -99,10 +127,21 @@ public final class OnnxScoringOperator extends AbstractStreamOperator<OnnxScore>
     @Override
     public void processElement(StreamRecord<Observation> element) throws Exception {
         Observation o = element.getValue();
-        int[] mine = detectors.forModel(o.modelName, o.modelVersion);
+        String key = Observation.modelKey(o.modelName, o.modelVersion);
+        int[] mine =
+                detectorsByModel.computeIfAbsent(
+                        key, k -> detectors.forModel(o.modelName, o.modelVersion));
+        int ensemble =
+                ensembleByModel.computeIfAbsent(
+                        key, k -> detectors.ensembleForModel(o.modelName, o.modelVersion));
+        PendingRow pending = ensemble < 0 ? null : new PendingRow(ensembles[ensemble], o, element);
         for (int i : mine) {
             Batch b = batches[i];
-            b.add(o, element);
+            OnnxDetector d = b.detector;
+            if (d.kind() == OnnxDetector.Kind.INTEGRITY && !sampled(o.requestId, d.sampleRate())) {
+                continue;
+            }
+            b.add(o, element, d.ensembleMember() ? pending : null);
             if (b.size == b.detector.batchSize()) {
                 flush(b);
             } else if (b.size == 1) {
@@ -202,12 +241,12 @@ public final class OnnxScoringOperator extends AbstractStreamOperator<OnnxScore>
     private void flush(Batch b) {
         int n = b.size;
         OnnxDetector d = b.detector;
-        b.scorer.score(b.features, n, b.out);
+        double[] scores = b.score(n);
         b.batches.inc();
         b.rowsScored.inc(n);
         b.batchSize.update(n);
         for (int r = 0; r < n; r++) {
-            double score = b.out[r];
+            double score = scores[r];
             OnnxScore s = new OnnxScore();
             s.modelName = b.modelNames[r];
             s.modelVersion = b.modelVersions[r];
@@ -217,7 +256,13 @@ public final class OnnxScoringOperator extends AbstractStreamOperator<OnnxScore>
             s.eventTime = b.eventTimes[r];
             s.detector = d.detectorId();
             s.score = score;
-            if (d.conformal()) {
+            PendingRow pending = b.pending[r];
+            if (pending != null) {
+                int slot = pending.ensemble.slot(b.index);
+                s.pValue = pending.ensemble.ensemble.detectorPValue(slot, score);
+                s.threshold = Double.NaN;
+                s.flagged = false;
+            } else if (d.conformal()) {
                 s.pValue = Double.isNaN(score) ? 0.0 : b.reference.pValue(score, d.direction());
                 s.threshold = d.alpha();
                 s.flagged = s.pValue <= d.alpha();
@@ -237,17 +282,109 @@ public final class OnnxScoringOperator extends AbstractStreamOperator<OnnxScore>
             output.collect(record);
             if (s.flagged) {
                 b.alerts.inc();
-                Alert alert = alert(d, s);
+                Alert alert =
+                        d.kind() == OnnxDetector.Kind.INTEGRITY
+                                ? integrityAlert(d, s, b.outputDifference(r))
+                                : alert(d, s);
                 output.collect(
                         ALERTS,
                         b.hasTimestamp[r]
                                 ? new StreamRecord<>(alert, b.timestamps[r])
                                 : new StreamRecord<>(alert));
             }
+            if (pending != null && pending.scored(pending.ensemble.slot(b.index), score)) {
+                judge(pending);
+            }
             b.requestIds[r] = null;
             b.clientIds[r] = null;
+            b.pending[r] = null;
+            b.logged[r] = null;
         }
         b.size = 0;
+    }
+
+    /** Emits the ensemble's score of a row that every member has scored, and its alert. */
+    private void judge(PendingRow row) {
+        EnsembleRuntime e = row.ensemble;
+        ConformalEnsemble.Assessment a = e.ensemble.assess(row.scores);
+        OnnxScore s = new OnnxScore();
+        s.modelName = row.modelName;
+        s.modelVersion = row.modelVersion;
+        s.requestId = row.requestId;
+        s.clientId = row.clientId;
+        s.row = row.row;
+        s.eventTime = row.eventTime;
+        s.detector = OnnxDetectors.Ensemble.DETECTOR_ID;
+        s.score = a.combined();
+        s.pValue = a.pValue();
+        s.threshold = e.spec.alpha();
+        s.flagged = a.flagged(e.spec.alpha());
+        output.collect(
+                row.hasTimestamp ? new StreamRecord<>(s, row.timestamp) : new StreamRecord<>(s));
+        if (s.flagged) {
+            e.alerts.inc();
+            Alert alert = ensembleAlert(e, s, a);
+            output.collect(
+                    ALERTS,
+                    row.hasTimestamp
+                            ? new StreamRecord<>(alert, row.timestamp)
+                            : new StreamRecord<>(alert));
+        }
+    }
+
+    /**
+     * Whether a request is in the integrity sample: a hash of its id, spread by SplitMix64's
+     * finaliser, maps it to [0, 1). {@link String#hashCode()} is specified, so every JVM and every
+     * replay picks the same requests.
+     */
+    static boolean sampled(String requestId, double rate) {
+        if (rate >= 1) {
+            return true;
+        }
+        long z = requestId.hashCode() * 0x9E3779B97F4A7C15L;
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        z ^= z >>> 31;
+        return (z >>> 11) * 0x1.0p-53 < rate;
+    }
+
+    /**
+     * Calibrates an ensemble on its profile's row sample: each member scores every reference row;
+     * the even rows calibrate the members' p-values, the odd ones (held out) the combination.
+     */
+    private EnsembleRuntime calibrate(OnnxDetectors.Ensemble spec) {
+        int k = spec.members().length;
+        List<String> names = new ArrayList<>();
+        Direction[] directions = new Direction[k];
+        double[][] first = new double[k][];
+        double[][] heldOut = new double[k][];
+        for (int m = 0; m < k; m++) {
+            Batch b = batches[spec.members()[m]];
+            names.add(b.detector.detectorId());
+            directions[m] = b.detector.direction();
+            double[] all = b.referenceScores();
+            first[m] = new double[(all.length + 1) / 2];
+            heldOut[m] = new double[all.length / 2];
+            for (int r = 0; r < all.length; r++) {
+                if (r % 2 == 0) {
+                    first[m][r / 2] = all[r];
+                } else {
+                    heldOut[m][r / 2] = all[r];
+                }
+            }
+        }
+        ConformalEnsemble ensemble =
+                ConformalEnsemble.calibrate(names, directions, first, heldOut, spec.combination());
+        MetricGroup group =
+                getMetricGroup()
+                        .addGroup(
+                                "onnx_ensemble",
+                                Observation.modelKey(spec.modelName(), spec.modelVersion()));
+        OnnxDetector[] members = new OnnxDetector[k];
+        for (int m = 0; m < k; m++) {
+            members[m] = batches[spec.members()[m]].detector;
+        }
+        return new EnsembleRuntime(spec, ensemble, members, group.counter("alerts"));
     }
 
     /**
@@ -320,13 +457,208 @@ public final class OnnxScoringOperator extends AbstractStreamOperator<OnnxScore>
                 .build();
     }
 
+    /** MITRE ATLAS "Manipulate AI Model": the served model is not the one that answered. */
+    static final String ATLAS_MANIPULATE_MODEL = "AML.T0018";
+
+    /**
+     * The INTEGRITY alert of a sampled row whose logged output differs from the served model's; id
+     * derived like an EVASION alert's.
+     */
+    static Alert integrityAlert(OnnxDetector d, OnnxScore s, String difference) {
+        Map<String, String> details = new LinkedHashMap<>();
+        if (s.clientId != null) {
+            details.put("client_id", s.clientId);
+        }
+        if (s.row > 0) {
+            details.put("row", Integer.toString(s.row));
+        }
+        details.put("served_model", d.modelPath());
+        details.put("served_model_sha256", d.sha256());
+        details.put("difference", difference);
+        String summary =
+                Double.isNaN(s.score)
+                        ? "output integrity: the served model gives NaN for this request"
+                        : String.format(
+                                Locale.ROOT,
+                                "output integrity: the logged output differs from the served"
+                                        + " model's by %.6g (tolerance %s): a swapped or tampered"
+                                        + " model, or a logging bug",
+                                s.score,
+                                d.tolerance());
+        return requestAlert(
+                        AlertKind.INTEGRITY,
+                        s,
+                        d.detectorId(),
+                        List.of(new DetectorScore(s.detector, s.score, s.threshold, null, true)))
+                .setSeverity(d.severity())
+                .setSummary(summary)
+                .setEvidence(
+                        Evidence.newBuilder()
+                                .setRequestIds(List.of(s.requestId))
+                                .setFeatureNames(List.of())
+                                .setDetails(details)
+                                .build())
+                .setAtlasTechnique(ATLAS_MANIPULATE_MODEL)
+                .setProfileId(null)
+                .build();
+    }
+
+    /**
+     * The EVASION alert of a row the ensemble flags: every member's score and p-value (those at
+     * most alpha marked as fired), then the ensemble's own, and the members' model files and pins.
+     */
+    static Alert ensembleAlert(EnsembleRuntime e, OnnxScore s, ConformalEnsemble.Assessment a) {
+        double alpha = e.spec.alpha();
+        List<DetectorScore> scores = new ArrayList<>();
+        Map<String, String> details = new LinkedHashMap<>();
+        if (s.clientId != null) {
+            details.put("client_id", s.clientId);
+        }
+        if (s.row > 0) {
+            details.put("row", Integer.toString(s.row));
+        }
+        for (int m = 0; m < e.members.length; m++) {
+            OnnxDetector d = e.members[m];
+            scores.add(
+                    new DetectorScore(
+                            d.detectorId(),
+                            a.scores()[m],
+                            alpha,
+                            a.detectorPValues()[m],
+                            a.detectorPValues()[m] <= alpha));
+            details.put(d.detectorId() + ".model_sha256", d.sha256());
+        }
+        scores.add(new DetectorScore(s.detector, s.score, alpha, s.pValue, true));
+        List<String> fired = new ArrayList<>();
+        for (int m : a.firing(alpha)) {
+            fired.add(
+                    String.format(
+                            Locale.ROOT,
+                            "%s (p %.3g)",
+                            e.members[m].detectorId(),
+                            a.detectorPValues()[m]));
+        }
+        String summary =
+                String.format(
+                        Locale.ROOT,
+                        "evasion ensemble (%s of %d detectors): p-value %.4g <= alpha %s; %s",
+                        e.spec.combination().name().toLowerCase(Locale.ROOT),
+                        e.members.length,
+                        s.pValue,
+                        alpha,
+                        fired.isEmpty()
+                                ? "no detector alone below alpha, together they are"
+                                : "fired: " + String.join(", ", fired));
+        return requestAlert(AlertKind.EVASION, s, s.detector, scores)
+                .setSeverity(e.spec.severity())
+                .setSummary(summary)
+                .setEvidence(
+                        Evidence.newBuilder()
+                                .setRequestIds(List.of(s.requestId))
+                                .setFeatureNames(List.of())
+                                .setDetails(details)
+                                .build())
+                .setAtlasTechnique(ATLAS_EVADE)
+                .setProfileId(e.spec.profileId())
+                .build();
+    }
+
+    /** The parts every per-row alert shares; its id depends on kind, model, row and detector. */
+    private static Alert.Builder requestAlert(
+            AlertKind kind, OnnxScore s, String detectorId, List<DetectorScore> scores) {
+        return Alert.newBuilder()
+                .setAlertId(
+                        Ids.of(
+                                kind.name(),
+                                s.modelName,
+                                s.modelVersion,
+                                SubjectType.REQUEST.name(),
+                                Observation.rowKey(s.requestId, s.row),
+                                detectorId))
+                .setEventTime(Instant.ofEpochMilli(s.eventTime))
+                .setModelName(s.modelName)
+                .setModelVersion(s.modelVersion)
+                .setKind(kind)
+                .setSubject(new Subject(SubjectType.REQUEST, s.requestId))
+                .setScores(scores)
+                .setWindow(null);
+    }
+
+    /** A calibrated ensemble with its members and metrics on this subtask. */
+    static final class EnsembleRuntime {
+        final OnnxDetectors.Ensemble spec;
+        final ConformalEnsemble ensemble;
+        final OnnxDetector[] members;
+        final Counter alerts;
+
+        EnsembleRuntime(
+                OnnxDetectors.Ensemble spec,
+                ConformalEnsemble ensemble,
+                OnnxDetector[] members,
+                Counter alerts) {
+            this.spec = spec;
+            this.ensemble = ensemble;
+            this.members = members;
+            this.alerts = alerts;
+        }
+
+        /** The position of a detector (its index in the operator) among the members. */
+        int slot(int detectorIndex) {
+            int[] m = spec.members();
+            for (int i = 0; i < m.length; i++) {
+                if (m[i] == detectorIndex) {
+                    return i;
+                }
+            }
+            throw new IllegalStateException("detector " + detectorIndex + " is not a member");
+        }
+    }
+
+    /** A row of a model with an ensemble, waiting for its members' scores. */
+    private static final class PendingRow {
+        final EnsembleRuntime ensemble;
+        final double[] scores;
+        final String modelName;
+        final String modelVersion;
+        final String requestId;
+        final String clientId;
+        final int row;
+        final long eventTime;
+        final boolean hasTimestamp;
+        final long timestamp;
+        int remaining;
+
+        PendingRow(EnsembleRuntime ensemble, Observation o, StreamRecord<Observation> element) {
+            this.ensemble = ensemble;
+            this.scores = new double[ensemble.members.length];
+            this.remaining = scores.length;
+            this.modelName = o.modelName;
+            this.modelVersion = o.modelVersion;
+            this.requestId = o.requestId;
+            this.clientId = o.clientId;
+            this.row = o.row;
+            this.eventTime = o.eventTime;
+            this.hasTimestamp = element.hasTimestamp();
+            this.timestamp = element.hasTimestamp() ? element.getTimestamp() : 0L;
+        }
+
+        /** Records a member's score; true when it was the last one missing. */
+        boolean scored(int slot, double score) {
+            scores[slot] = score;
+            return --remaining == 0;
+        }
+    }
+
     /** One detector's scorer, buffer and metrics on this subtask. */
     private static final class Batch {
+        final int index;
         final OnnxDetector detector;
         final OnnxScorer scorer;
         final EmpiricalReference reference;
         final float[] features;
         final float[] out;
+        final double[][] logged;
+        final PendingRow[] pending;
         final String[] modelNames;
         final String[] modelVersions;
         final String[] requestIds;
@@ -339,17 +671,21 @@ public final class OnnxScoringOperator extends AbstractStreamOperator<OnnxScore>
         final Counter rowsScored;
         final Counter alerts;
         final Histogram batchSize;
+        float[][] servedOutputs;
         int size;
         long firstArrival;
         boolean timerPending;
 
-        Batch(OnnxDetector detector, OnnxScorer scorer, MetricGroup group) {
+        Batch(int index, OnnxDetector detector, OnnxScorer scorer, MetricGroup group) {
+            this.index = index;
             this.detector = detector;
             this.scorer = scorer;
             int n = detector.batchSize();
             int w = detector.width();
             this.features = new float[n * w];
-            this.out = new float[n];
+            this.out = new float[n * Math.max(1, scorer.outputWidth())];
+            this.logged = new double[n][];
+            this.pending = new PendingRow[n];
             this.modelNames = new String[n];
             this.modelVersions = new String[n];
             this.requestIds = new String[n];
@@ -358,7 +694,7 @@ public final class OnnxScoringOperator extends AbstractStreamOperator<OnnxScore>
             this.eventTimes = new long[n];
             this.timestamps = new long[n];
             this.hasTimestamp = new boolean[n];
-            this.reference = detector.conformal() ? reference(detector, scorer) : null;
+            this.reference = detector.conformal() ? reference() : null;
             this.batches = group.counter("batches");
             this.rowsScored = group.counter("rowsScored");
             this.alerts = group.counter("alerts");
@@ -366,38 +702,118 @@ public final class OnnxScoringOperator extends AbstractStreamOperator<OnnxScore>
         }
 
         /** The detector's scores on its reference rows; rows scoring NaN are left out. */
-        private static EmpiricalReference reference(OnnxDetector d, OnnxScorer scorer) {
-            double[] rows = d.referenceRows();
-            int w = d.width();
-            int n = rows.length / w;
-            float[] in = new float[rows.length];
-            for (int i = 0; i < rows.length; i++) {
-                in[i] = (float) rows[i];
-            }
-            float[] scores = new float[n];
-            scorer.score(in, n, scores);
+        private EmpiricalReference reference() {
             EmpiricalReference.Builder builder = EmpiricalReference.builder();
-            for (float s : scores) {
-                if (!Float.isNaN(s)) {
+            for (double s : referenceScores()) {
+                if (!Double.isNaN(s)) {
                     builder.add(s);
                 }
             }
             if (builder.offered() == 0) {
                 throw new IllegalStateException(
                         "ONNX detector "
-                                + d.name()
+                                + detector.name()
                                 + " scores every reference row NaN; it cannot be calibrated");
             }
             return builder.build();
         }
 
-        void add(Observation o, StreamRecord<Observation> element) {
+        /**
+         * The detector's scores on its reference rows, in row order. Feature squeezing compares
+         * with the served model's own answers there, which is what the log holds for clean traffic.
+         */
+        double[] referenceScores() {
+            double[] rows = detector.referenceRows();
+            int w = detector.width();
+            int n = rows.length / w;
+            float[] in = new float[rows.length];
+            for (int i = 0; i < rows.length; i++) {
+                in[i] = (float) rows[i];
+            }
+            if (detector.kind() == OnnxDetector.Kind.SQUEEZING) {
+                float[][] answers = served(in, n);
+                return detector.squeezing().scores(this::served, in, n, answers);
+            }
+            float[] scores = new float[n];
+            scorer.score(in, n, scores);
+            double[] out = new double[n];
+            for (int r = 0; r < n; r++) {
+                out[r] = scores[r];
+            }
+            return out;
+        }
+
+        /** The served model's probabilities (softmax of its logits when it gives logits). */
+        private float[][] served(float[] in, int n) {
+            float[][] p = scorer.score(in, n);
+            if (detector.softmax()) {
+                for (float[] row : p) {
+                    softmaxInPlace(row);
+                }
+            }
+            return p;
+        }
+
+        /** Scores the first n buffered rows. */
+        double[] score(int n) {
+            double[] scores = new double[n];
+            switch (detector.kind()) {
+                case SCORE -> {
+                    scorer.score(features, n, out);
+                    for (int r = 0; r < n; r++) {
+                        scores[r] = out[r];
+                    }
+                }
+                case SQUEEZING -> {
+                    float[][] answers = new float[n][];
+                    for (int r = 0; r < n; r++) {
+                        answers[r] = toFloats(logged[r]);
+                        if (detector.softmax()) {
+                            softmaxInPlace(answers[r]);
+                        }
+                    }
+                    return detector.squeezing().scores(this::served, features, n, answers);
+                }
+                case INTEGRITY -> {
+                    servedOutputs = scorer.score(features, n);
+                    for (int r = 0; r < n; r++) {
+                        scores[r] = largestDifference(servedOutputs[r], logged[r]);
+                    }
+                }
+            }
+            return scores;
+        }
+
+        /** Where the served output of row r differs most from the logged one, in words. */
+        String outputDifference(int r) {
+            float[] served = servedOutputs[r];
+            double[] log = logged[r];
+            int worst = 0;
+            double most = -1;
+            for (int j = 0; j < served.length; j++) {
+                double diff = Math.abs(served[j] - log[j]);
+                if (!(diff <= most)) {
+                    most = diff;
+                    worst = j;
+                }
+            }
+            return String.format(
+                    Locale.ROOT,
+                    "output %d: logged %.6g, served model %.6g",
+                    worst,
+                    log[worst],
+                    served[worst]);
+        }
+
+        void add(Observation o, StreamRecord<Observation> element, PendingRow row) {
             int r = size;
             int w = detector.width();
             int[] idx = detector.featureIndices();
             for (int j = 0; j < w; j++) {
                 features[r * w + j] = (float) o.features[idx[j]];
             }
+            logged[r] = o.outputs;
+            pending[r] = row;
             modelNames[r] = o.modelName;
             modelVersions[r] = o.modelVersion;
             requestIds[r] = o.requestId;
@@ -407,6 +823,51 @@ public final class OnnxScoringOperator extends AbstractStreamOperator<OnnxScore>
             hasTimestamp[r] = element.hasTimestamp();
             timestamps[r] = element.hasTimestamp() ? element.getTimestamp() : 0L;
             size = r + 1;
+        }
+    }
+
+    /**
+     * The largest absolute difference of two outputs; NaN when a value is NaN or lengths differ.
+     */
+    static double largestDifference(float[] served, double[] logged) {
+        if (logged == null || served.length != logged.length) {
+            return Double.NaN;
+        }
+        double most = 0;
+        for (int j = 0; j < served.length; j++) {
+            double diff = Math.abs(served[j] - logged[j]);
+            if (Double.isNaN(diff)) {
+                return Double.NaN;
+            }
+            most = Math.max(most, diff);
+        }
+        return most;
+    }
+
+    private static float[] toFloats(double[] values) {
+        if (values == null) {
+            return new float[0];
+        }
+        float[] out = new float[values.length];
+        for (int i = 0; i < values.length; i++) {
+            out[i] = (float) values[i];
+        }
+        return out;
+    }
+
+    private static void softmaxInPlace(float[] z) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (float v : z) {
+            max = Math.max(max, v);
+        }
+        double sum = 0;
+        double[] e = new double[z.length];
+        for (int i = 0; i < z.length; i++) {
+            e[i] = Math.exp(z[i] - max);
+            sum += e[i];
+        }
+        for (int i = 0; i < z.length; i++) {
+            z[i] = (float) (e[i] / sum);
         }
     }
 }
