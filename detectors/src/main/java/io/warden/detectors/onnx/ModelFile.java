@@ -77,7 +77,7 @@ public record ModelFile(Path path, String sha256) {
     }
 
     /** The SHA-256 of bytes, 64 lowercase hex digits. */
-    static String sha256Of(byte[] bytes) {
+    public static String sha256Of(byte[] bytes) {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
         } catch (NoSuchAlgorithmException e) {
