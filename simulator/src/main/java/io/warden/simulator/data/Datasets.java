@@ -122,12 +122,7 @@ public final class Datasets {
         }
         List<String> classNames = List.of(Arrays.copyOfRange(header, 2, header.length));
         return parse(
-                "breast-cancer",
-                BREAST_CANCER_FILE,
-                lines,
-                1,
-                BREAST_CANCER_FEATURES,
-                classNames);
+                "breast-cancer", BREAST_CANCER_FILE, lines, 1, BREAST_CANCER_FEATURES, classNames);
     }
 
     /**

@@ -10,8 +10,8 @@ import java.util.Map;
 
 /**
  * A multilayer perceptron with one hidden layer, the simulator's served model: {@code z = (x -
- * center) / scale}, {@code h = relu(z W1 + b1)}, {@code p = softmax(h W2 + b2)}, with {@code W1}
- * of shape {@code [d, hidden]} and {@code W2} of shape {@code [hidden, classes]}.
+ * center) / scale}, {@code h = relu(z W1 + b1)}, {@code p = softmax(h W2 + b2)}, with {@code W1} of
+ * shape {@code [d, hidden]} and {@code W2} of shape {@code [hidden, classes]}.
  *
  * <p>Every parameter is a float (held in a double): the model computed here in double precision and
  * the ONNX export ({@link #toOnnx}) computed by ONNX Runtime in float have the same parameters, so

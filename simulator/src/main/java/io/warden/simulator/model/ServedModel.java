@@ -156,9 +156,9 @@ public final class ServedModel {
     }
 
     /**
-     * The units an attack's epsilon is measured in, per feature: 1 for the digits (epsilon in
-     * pixel counts of 0..16), the training split's standard deviation for breast cancer (epsilon
-     * in standard deviations, as its features have different units).
+     * The units an attack's epsilon is measured in, per feature: 1 for the digits (epsilon in pixel
+     * counts of 0..16), the training split's standard deviation for breast cancer (epsilon in
+     * standard deviations, as its features have different units).
      */
     public double[] perturbationUnits() {
         return perturbationUnits.apply(split().train());

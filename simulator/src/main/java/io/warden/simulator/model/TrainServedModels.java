@@ -10,13 +10,13 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Trains the {@link ServedModels} from their vendored data and exports them to ONNX: the one
- * source of the committed model files. Training is deterministic, so the exports are the committed
- * files byte for byte (a test checks their SHA-256 against the pins).
+ * Trains the {@link ServedModels} from their vendored data and exports them to ONNX: the one source
+ * of the committed model files. Training is deterministic, so the exports are the committed files
+ * byte for byte (a test checks their SHA-256 against the pins).
  *
- * <p>To regenerate the files after changing a model or its settings, then update the pins in
- * {@link ServedModels} with the printed SHA-256s: {@code ./mvnw -B -q -pl detectors,simulator -am
- * compile -Dspotless.check.skip && ./mvnw -B -q -pl simulator dependency:build-classpath
+ * <p>To regenerate the files after changing a model or its settings, then update the pins in {@link
+ * ServedModels} with the printed SHA-256s: {@code ./mvnw -B -q -pl detectors,simulator -am compile
+ * -Dspotless.check.skip && ./mvnw -B -q -pl simulator dependency:build-classpath
  * -Dmdep.outputFile=target/cp.txt && java -cp "simulator/target/classes:$(cat
  * simulator/target/cp.txt)" io.warden.simulator.model.TrainServedModels
  * simulator/src/main/resources/io/warden/simulator/model}.

@@ -24,7 +24,8 @@ class DatasetsTest {
         Dataset digits = Datasets.digits();
         assertThat(digits.size()).isEqualTo(1797);
         assertThat(digits.featureCount()).isEqualTo(64);
-        assertThat(digits.classNames()).containsExactly("0", "1", "2", "3", "4", "5", "6", "7", "8", "9");
+        assertThat(digits.classNames())
+                .containsExactly("0", "1", "2", "3", "4", "5", "6", "7", "8", "9");
         // Per-class counts of scikit-learn's load_digits().
         assertThat(digits.classCounts())
                 .containsExactly(178, 182, 177, 183, 181, 182, 181, 179, 174, 180);

@@ -114,8 +114,7 @@ class ServedModelsTest {
                 .containsExactlyElementsOf(served.featureNames());
         assertThat(metadata.get("warden.classes").split(","))
                 .containsExactlyElementsOf(served.classNames());
-        assertThat(metadata.get("warden.training"))
-                .isEqualTo(served.trainingSettings().describe());
+        assertThat(metadata.get("warden.training")).isEqualTo(served.trainingSettings().describe());
         assertThat(served.featureNames()).hasSize(served.featureCount());
         assertThat(served.scorerSettings().featureCount()).isEqualTo(served.featureCount());
     }
