@@ -9,9 +9,7 @@ import io.warden.simulator.data.FeatureBox;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Function;
@@ -215,20 +213,7 @@ public final class ServedModel {
      * @throws IOException when the file cannot be written
      */
     public ModelFile writeTo(Path file) throws IOException {
-        Path absolute = file.toAbsolutePath();
-        Path temporary =
-                Files.createTempFile(absolute.getParent(), absolute.getFileName() + ".", ".tmp");
-        try {
-            Files.write(temporary, bytes());
-            Files.move(
-                    temporary,
-                    absolute,
-                    StandardCopyOption.REPLACE_EXISTING,
-                    StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(temporary);
-        }
-        return new ModelFile(file, sha256);
+        return ModelFile.write(file, bytes());
     }
 
     @Override
