@@ -3,9 +3,7 @@ package io.warden.detectors.onnx;
 import ai.onnx.proto.OnnxMl;
 import com.google.protobuf.InvalidProtocolBufferException;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
 import java.util.Objects;
 import java.util.stream.Collectors;
@@ -72,21 +70,7 @@ public final class ExportedModel {
      * @throws IOException when the file cannot be written
      */
     public ModelFile writeTo(Path file) throws IOException {
-        Objects.requireNonNull(file, "file");
-        Path absolute = file.toAbsolutePath();
-        Path folder = absolute.getParent();
-        Path temporary = Files.createTempFile(folder, absolute.getFileName() + ".", ".tmp");
-        try {
-            Files.write(temporary, bytes);
-            Files.move(
-                    temporary,
-                    absolute,
-                    StandardCopyOption.REPLACE_EXISTING,
-                    StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(temporary);
-        }
-        return new ModelFile(file, sha256);
+        return ModelFile.write(file, bytes);
     }
 
     /**

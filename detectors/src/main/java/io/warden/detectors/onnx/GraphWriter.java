@@ -6,24 +6,29 @@ import java.util.List;
 /**
  * A small writer of ONNX graphs on ONNX's protobuf classes (shipped in Tribuo's {@code
  * tribuo-util-onnx}): one float input {@code [batch, d]}, float initializers, nodes of the default
- * domain, and one float output {@code [batch]}. Names are exactly the ones given (Tribuo's {@code
- * ONNXContext} would add suffixes and declare outputs {@code [batch, n]}), and the same calls give
- * the same bytes: no clocks, no random names, no maps in the model.
+ * domain, and one float output, {@code [batch]} ({@link #model(String, String, String, List)}) or
+ * {@code [batch, k]} ({@link #model(String, int, String, String, List)}). Names are exactly the
+ * ones given (Tribuo's {@code ONNXContext} would add suffixes and declare outputs {@code [batch,
+ * n]}), and the same calls give the same bytes: no clocks, no random names, no maps in the model.
+ *
+ * <p>Used by {@link BuiltInDetectors} and by warden's simulator, which writes its served models
+ * (standardisation, Gemm, Relu, Softmax) with it.
  */
-final class GraphWriter {
+public final class GraphWriter {
 
     /** The operator set the graphs are written for; every op used exists in it. */
-    static final int OPSET = 13;
+    public static final int OPSET = 13;
 
     /** The ONNX IR version that goes with {@link #OPSET} (ONNX 1.8). */
-    static final int IR_VERSION = 7;
+    public static final int IR_VERSION = 7;
 
     /** The name of the batch dimension of the input and output. */
-    static final String BATCH = "batch";
+    public static final String BATCH = "batch";
 
     private final OnnxMl.GraphProto.Builder graph = OnnxMl.GraphProto.newBuilder();
 
-    GraphWriter(String name, String input, int width) {
+    /** A graph of the given name with one float input {@code [batch, width]}. */
+    public GraphWriter(String name, String input, int width) {
         graph.setName(name);
         graph.addInput(
                 valueInfo(
@@ -36,7 +41,7 @@ final class GraphWriter {
     }
 
     /** A float initializer of the given shape, values row-major, rounded to float. */
-    String initializer(String name, double[] values, long... dims) {
+    public String initializer(String name, double[] values, long... dims) {
         long size = 1;
         for (long dim : dims) {
             size *= dim;
@@ -60,7 +65,7 @@ final class GraphWriter {
     }
 
     /** A node of the default domain whose single output is named after the node. */
-    String node(String op, String output, String... inputs) {
+    public String node(String op, String output, String... inputs) {
         OnnxMl.NodeProto.Builder node =
                 OnnxMl.NodeProto.newBuilder().setName(output).setOpType(op).addOutput(output);
         for (String in : inputs) {
@@ -71,7 +76,7 @@ final class GraphWriter {
     }
 
     /** ReduceSumSquare over axis 1, dropping it: {@code [batch, n] -> [batch]}. */
-    String sumOfSquaresPerRow(String output, String input) {
+    public String sumOfSquaresPerRow(String output, String input) {
         graph.addNode(
                 OnnxMl.NodeProto.newBuilder()
                         .setName(output)
@@ -95,10 +100,42 @@ final class GraphWriter {
      * The model: the graph with a {@code [batch]} float output named {@code output}, fed by an
      * Identity from {@code from}, and the metadata in the given order.
      */
-    byte[] model(String output, String from, String doc, List<String[]> metadata) {
+    public byte[] model(String output, String from, String doc, List<String[]> metadata) {
+        return model(
+                output,
+                OnnxMl.TensorShapeProto.newBuilder().addDim(dimension(BATCH)),
+                from,
+                doc,
+                metadata);
+    }
+
+    /**
+     * The model: the graph with a {@code [batch, width]} float output named {@code output}, fed by
+     * an Identity from {@code from}, and the metadata in the given order.
+     */
+    public byte[] model(
+            String output, int width, String from, String doc, List<String[]> metadata) {
+        if (width < 1) {
+            throw new IllegalArgumentException("width must be at least 1, but is " + width);
+        }
+        return model(
+                output,
+                OnnxMl.TensorShapeProto.newBuilder()
+                        .addDim(dimension(BATCH))
+                        .addDim(OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimValue(width)),
+                from,
+                doc,
+                metadata);
+    }
+
+    private byte[] model(
+            String output,
+            OnnxMl.TensorShapeProto.Builder shape,
+            String from,
+            String doc,
+            List<String[]> metadata) {
         node("Identity", output, from);
-        graph.addOutput(
-                valueInfo(output, OnnxMl.TensorShapeProto.newBuilder().addDim(dimension(BATCH))));
+        graph.addOutput(valueInfo(output, shape));
         graph.setDocString(doc);
         OnnxMl.ModelProto.Builder model =
                 OnnxMl.ModelProto.newBuilder()

@@ -3,6 +3,7 @@ package io.warden.detectors.onnx;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -63,6 +64,31 @@ public record ModelFile(Path path, String sha256) {
     }
 
     /**
+     * Writes model bytes to a file (through a temporary file in the same folder and an atomic move,
+     * so a reader never sees half a model) and returns the file pinned to their SHA-256.
+     *
+     * @throws IOException when the file cannot be written
+     */
+    public static ModelFile write(Path file, byte[] bytes) throws IOException {
+        Objects.requireNonNull(file, "file");
+        String sha256 = sha256Of(bytes);
+        Path absolute = file.toAbsolutePath();
+        Path temporary =
+                Files.createTempFile(absolute.getParent(), absolute.getFileName() + ".", ".tmp");
+        try {
+            Files.write(temporary, bytes);
+            Files.move(
+                    temporary,
+                    absolute,
+                    StandardCopyOption.REPLACE_EXISTING,
+                    StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(temporary);
+        }
+        return new ModelFile(file, sha256);
+    }
+
+    /**
      * The SHA-256 of a file's bytes, to pin it.
      *
      * @return 64 lowercase hex digits
@@ -77,7 +103,7 @@ public record ModelFile(Path path, String sha256) {
     }
 
     /** The SHA-256 of bytes, 64 lowercase hex digits. */
-    static String sha256Of(byte[] bytes) {
+    public static String sha256Of(byte[] bytes) {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
         } catch (NoSuchAlgorithmException e) {

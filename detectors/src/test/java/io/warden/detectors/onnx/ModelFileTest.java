@@ -30,6 +30,20 @@ class ModelFileTest {
     }
 
     @Test
+    void shouldWriteBytesPinnedToTheirDigestLeavingNoTemporaryFile() throws IOException {
+        Path file = dir.resolve("written.onnx");
+        Files.write(file, new byte[] {1, 2, 3});
+
+        ModelFile model = ModelFile.write(file, LinearModels.logisticRegression());
+
+        assertThat(model.sha256()).isEqualTo(LinearModels.FIXTURE_SHA256);
+        assertThat(model.readVerified()).isEqualTo(LinearModels.logisticRegression());
+        try (var files = Files.list(dir)) {
+            assertThat(files).containsExactly(file);
+        }
+    }
+
+    @Test
     void shouldAcceptAnUppercasePinAndStoreItInLowercase() throws IOException {
         ModelFile model = new ModelFile(fixture(), LinearModels.FIXTURE_SHA256.toUpperCase());
 
