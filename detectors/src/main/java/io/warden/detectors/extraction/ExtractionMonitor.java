@@ -77,9 +77,29 @@ public final class ExtractionMonitor implements Serializable {
             long eventTimeMillis,
             double[] features,
             double[] probabilities) {
-        Objects.requireNonNull(state, "state");
         Confidence confidence = Confidence.ofProbabilities(probabilities);
-        PradaVerdict verdict = prada.update(state.prada, features, confidence.predictedClass());
+        return assess(
+                state, eventTimeMillis, features, confidence.predictedClass(), confidence.margin());
+    }
+
+    /**
+     * Reads one query of a client whose predicted class and margin are already known (as the
+     * monitor job's observations carry them).
+     *
+     * @param state the client's state, updated in place
+     * @param eventTimeMillis the query's event time
+     * @param features the query's features
+     * @param predictedClass the index of the predicted class
+     * @param margin the top-1 minus top-2 probability
+     */
+    public ExtractionAssessment assess(
+            ExtractionState state,
+            long eventTimeMillis,
+            double[] features,
+            int predictedClass,
+            double margin) {
+        Objects.requireNonNull(state, "state");
+        PradaVerdict verdict = prada.update(state.prada, features, predictedClass);
         SignalReading pradaReading =
                 new SignalReading(
                         ExtractionSignal.PRADA,
@@ -93,8 +113,8 @@ public final class ExtractionMonitor implements Serializable {
                 List.of(
                         pradaReading,
                         queryRate.update(state.queryRate, eventTimeMillis),
-                        classCoverage.update(state.classCoverage, confidence.predictedClass()),
-                        nearBoundary.update(state.nearBoundary, confidence.margin())));
+                        classCoverage.update(state.classCoverage, predictedClass),
+                        nearBoundary.update(state.nearBoundary, margin)));
     }
 
     /** The PRADA detector. */

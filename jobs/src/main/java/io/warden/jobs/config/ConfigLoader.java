@@ -34,6 +34,7 @@ import io.warden.detectors.profile.ProfileIo;
 import io.warden.detectors.profile.ReferenceProfile;
 import io.warden.jobs.config.ModelSpec.ConfidenceSettings;
 import io.warden.jobs.config.ModelSpec.DriftSettings;
+import io.warden.jobs.config.ModelSpec.ExtractionSettings;
 import io.warden.jobs.config.ModelSpec.FeatureSpec;
 import io.warden.jobs.config.ModelSpec.OnnxDetectorSettings;
 import io.warden.jobs.config.ModelSpec.OutputSpec;
@@ -341,7 +342,8 @@ public final class ConfigLoader {
                                     resolveOnnx(baseDir, ds.onnx()),
                                     ds.squeezing(),
                                     ds.integrity(),
-                                    ds.evasionEnsemble()),
+                                    ds.evasionEnsemble(),
+                                    ds.extraction()),
                             m.servedModel());
             if (m.servedModel() != null && !blank(m.servedModel().model())) {
                 resolved = resolved.withServedModelFile(resolve(baseDir, m.servedModel().model()));
@@ -577,6 +579,61 @@ public final class ConfigLoader {
             validateOnnx(onnx.get(i), m, profile, at + ".detectors.onnx[" + i + "]", onnxNames, p);
         }
         ServedModelValidation.validate(m, profile, at, onnxNames, p);
+        if (m.detectors().extraction() != null) {
+            validateExtraction(m.detectors().extraction(), at + ".detectors.extraction", p);
+        }
+    }
+
+    private static void validateExtraction(ExtractionSettings s, String at, List<String> p) {
+        if (!(s.delta() > 0 && s.delta() < 1)) {
+            p.add(at + ".delta: must be in (0, 1), got " + s.delta());
+        }
+        if (s.minDistances() < 3) {
+            p.add(
+                    at
+                            + ".min-distances: must be at least 3 (Shapiro-Wilk), got "
+                            + s.minDistances());
+        }
+        if (s.distanceWindow() < s.minDistances() || s.distanceWindow() > 5000) {
+            p.add(
+                    at
+                            + ".distance-window: must be in [min-distances, 5000], got "
+                            + s.distanceWindow());
+        }
+        if (s.maxQueriesPerClass() < 1) {
+            p.add(at + ".max-queries-per-class: must be at least 1, got " + s.maxQueriesPerClass());
+        }
+        if (!(s.maxQueriesPerSecond() > 0)) {
+            p.add(at + ".max-queries-per-second: must be positive, got " + s.maxQueriesPerSecond());
+        }
+        positive(s.rateTimeConstant(), at + ".rate-time-constant", p);
+        if (!(s.minClassEntropy() > 0 && s.minClassEntropy() <= 1)) {
+            p.add(at + ".min-class-entropy: must be in (0, 1], got " + s.minClassEntropy());
+        }
+        if (s.minQueries() < 1) {
+            p.add(at + ".min-queries: must be at least 1, got " + s.minQueries());
+        }
+        if (!(s.boundaryMargin() > 0 && s.boundaryMargin() <= 1)) {
+            p.add(at + ".boundary-margin: must be in (0, 1], got " + s.boundaryMargin());
+        }
+        if (!(s.maxBoundaryShare() >= 0 && s.maxBoundaryShare() < 1)) {
+            p.add(at + ".max-boundary-share: must be in [0, 1), got " + s.maxBoundaryShare());
+        }
+        if (s.boundaryWindow() < Math.max(1, s.minQueries())) {
+            p.add(
+                    at
+                            + ".boundary-window: must be at least min-queries ("
+                            + s.minQueries()
+                            + "), got "
+                            + s.boundaryWindow());
+        }
+        if (s.alertOn().isEmpty() || s.alertOn().stream().anyMatch(n -> n == null)) {
+            p.add(
+                    at
+                            + ".alert-on: at least one of prada, query-rate, class-coverage,"
+                            + " near-boundary");
+        }
+        positive(s.idleTtl(), at + ".idle-ttl", p);
     }
 
     /**

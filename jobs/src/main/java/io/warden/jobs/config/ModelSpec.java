@@ -6,6 +6,7 @@ import io.warden.detectors.confidence.ConfidenceReference;
 import io.warden.detectors.core.Direction;
 import io.warden.detectors.drift.DriftThresholds;
 import io.warden.detectors.drift.VerdictRule;
+import io.warden.detectors.extraction.ExtractionSignal;
 import io.warden.detectors.onnx.ExecutionProvider;
 import io.warden.detectors.onnx.OnnxScorerSettings;
 import io.warden.detectors.squeezing.BitDepthReduction;
@@ -182,7 +183,8 @@ public record ModelSpec(
             List<OnnxDetectorSettings> onnx,
             SqueezingSettings squeezing,
             IntegritySettings integrity,
-            EnsembleSettings evasionEnsemble)
+            EnsembleSettings evasionEnsemble,
+            ExtractionSettings extraction)
             implements Serializable {
         public DetectorSettings {
             onnx =
@@ -199,7 +201,7 @@ public record ModelSpec(
                 SequentialSettings sequential,
                 PerformanceSettings performance,
                 List<OnnxDetectorSettings> onnx) {
-            this(confidence, drift, sequential, performance, onnx, null, null, null);
+            this(confidence, drift, sequential, performance, onnx, null, null, null, null);
         }
 
         /** Settings without ONNX detectors. */
@@ -231,12 +233,100 @@ public record ModelSpec(
                     detectors,
                     squeezing,
                     integrity,
-                    evasionEnsemble);
+                    evasionEnsemble,
+                    extraction);
+        }
+
+        /** Whether any per-client detection runs. */
+        public boolean anyClient() {
+            return extraction != null;
         }
 
         /** Whether any per-request ONNX detection runs: own detectors, squeezing or integrity. */
         public boolean anyOnnx() {
             return !onnx.isEmpty() || squeezing != null || integrity != null;
+        }
+    }
+
+    /**
+     * Model-extraction detection per client ({@code models[].detectors.extraction}): PRADA (Juuti,
+     * Szyller, Marchal &amp; Asokan, EuroS&amp;P 2019; the Shapiro-Wilk W of the minimum distances
+     * between a client's queries, feature distances scaled by the profile's standard deviations),
+     * query rate, class coverage and near-boundary share, in keyed state per model version and
+     * client. A client's state is dropped after {@code idle-ttl} of event time without a query. The
+     * signals in {@code alert-on} raise one EXTRACTION alert per client (the others are reported as
+     * evidence): the first time one fires, naming every signal that has fired and after how many
+     * queries.
+     *
+     * @param delta PRADA fires when W falls below it (default 0.9)
+     * @param minDistances PRADA's minimum distances before its first test (default 100)
+     * @param distanceWindow PRADA's cap on kept distances (default 1000)
+     * @param maxQueriesPerClass PRADA's cap on kept queries per predicted class (default 100)
+     * @param maxQueriesPerSecond the query-rate signal's threshold (default 5)
+     * @param rateTimeConstant the query rate's decay time constant (default 1m)
+     * @param minClassEntropy the class-coverage signal's threshold on the normalised entropy of the
+     *     predicted classes (default 0.95)
+     * @param minQueries queries before class coverage or near-boundary share can fire (default 200)
+     * @param boundaryMargin a query is near the boundary below this margin (default 0.1)
+     * @param maxBoundaryShare the near-boundary signal's threshold (default 0.3)
+     * @param boundaryWindow the recent queries the near-boundary share is over (default 500)
+     * @param alertOn the signals that raise the alert (default {@code [prada]}): {@code prada},
+     *     {@code query-rate}, {@code class-coverage}, {@code near-boundary}
+     * @param idleTtl event time without a query after which a client's state is dropped (default
+     *     1h)
+     * @param severity severity of the alerts (default HIGH)
+     */
+    public record ExtractionSettings(
+            Double delta,
+            Integer minDistances,
+            Integer distanceWindow,
+            Integer maxQueriesPerClass,
+            Double maxQueriesPerSecond,
+            Duration rateTimeConstant,
+            Double minClassEntropy,
+            Integer minQueries,
+            Double boundaryMargin,
+            Double maxBoundaryShare,
+            Integer boundaryWindow,
+            List<ExtractionSignalName> alertOn,
+            Duration idleTtl,
+            Severity severity)
+            implements Serializable {
+        public ExtractionSettings {
+            delta = delta == null ? 0.9 : delta;
+            minDistances = minDistances == null ? 100 : minDistances;
+            distanceWindow = distanceWindow == null ? 1000 : distanceWindow;
+            maxQueriesPerClass = maxQueriesPerClass == null ? 100 : maxQueriesPerClass;
+            maxQueriesPerSecond = maxQueriesPerSecond == null ? 5.0 : maxQueriesPerSecond;
+            rateTimeConstant = rateTimeConstant == null ? Duration.ofMinutes(1) : rateTimeConstant;
+            minClassEntropy = minClassEntropy == null ? 0.95 : minClassEntropy;
+            minQueries = minQueries == null ? 200 : minQueries;
+            boundaryMargin = boundaryMargin == null ? 0.1 : boundaryMargin;
+            maxBoundaryShare = maxBoundaryShare == null ? 0.3 : maxBoundaryShare;
+            boundaryWindow = boundaryWindow == null ? 500 : boundaryWindow;
+            alertOn =
+                    alertOn == null
+                            ? List.of(ExtractionSignalName.PRADA)
+                            : java.util.Collections.unmodifiableList(
+                                    new java.util.ArrayList<>(alertOn));
+            idleTtl = idleTtl == null ? Duration.ofHours(1) : idleTtl;
+            severity = severity == null ? Severity.HIGH : severity;
+        }
+    }
+
+    /** The extraction signals, as config names them. */
+    public enum ExtractionSignalName {
+        @JsonProperty("prada")
+        PRADA,
+        @JsonProperty("query-rate")
+        QUERY_RATE,
+        @JsonProperty("class-coverage")
+        CLASS_COVERAGE,
+        @JsonProperty("near-boundary")
+        NEAR_BOUNDARY;
+
+        public ExtractionSignal toSignal() {
+            return ExtractionSignal.valueOf(name());
         }
     }
 

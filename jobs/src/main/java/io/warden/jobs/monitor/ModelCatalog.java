@@ -28,7 +28,7 @@ public final class ModelCatalog implements Serializable {
 
     /**
      * One model's spec and detectors. {@code confidence} is null when that detector is off; {@code
-     * observed} when drift, sequential, performance or ONNX detection needs its rows.
+     * observed} when drift, sequential, performance, ONNX or per-client detection needs its rows.
      */
     public record ModelRuntime(
             ModelSpec spec,
@@ -92,12 +92,13 @@ public final class ModelCatalog implements Serializable {
                         DriftModel.of(spec, profile));
             }
             boolean onnxOn = spec.detectors().anyOnnx();
+            boolean clientsOn = spec.detectors().anyClient();
             out.add(
                     new ModelRuntime(
                             spec,
                             detector,
                             profileId,
-                            driftOn || sequentialOn || performanceOn || onnxOn));
+                            driftOn || sequentialOn || performanceOn || onnxOn || clientsOn));
         }
         return new ModelCatalog(out, new DriftModels(drift));
     }

@@ -1,5 +1,7 @@
 package io.warden.jobs.monitor;
 
+import io.warden.jobs.clients.ClientStage;
+import io.warden.jobs.clients.ExtractionModels;
 import io.warden.jobs.config.ConfigException;
 import io.warden.jobs.config.InputSettings;
 import io.warden.jobs.config.JobSettings;
@@ -236,6 +238,14 @@ public final class MonitorJob {
                                             OnnxDetectors.from(config),
                                             scored.getSideOutput(ConfidenceScoring.OBSERVATIONS))
                                     .alerts());
+        }
+        ExtractionModels extraction = ExtractionModels.from(config);
+        if (!extraction.isEmpty()) {
+            alerts =
+                    alerts.union(
+                            ClientStage.build(
+                                    extraction,
+                                    scored.getSideOutput(ConfidenceScoring.OBSERVATIONS)));
         }
         alerts.sinkTo(outputs.alerts()).name("alerts-sink").uid("alerts-sink");
         deadLetters.sinkTo(outputs.deadLetters()).name("deadletter-sink").uid("deadletter-sink");

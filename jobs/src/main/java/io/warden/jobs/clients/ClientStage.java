@@ -1,0 +1,28 @@
+package io.warden.jobs.clients;
+
+import io.warden.jobs.drift.Observation;
+import io.warden.schemas.Alert;
+import org.apache.flink.streaming.api.datastream.DataStream;
+
+/** Adds per-client detection to the monitor graph. */
+public final class ClientStage {
+    private ClientStage() {}
+
+    /**
+     * Keys the rows of models with extraction detection by model version and client and runs {@link
+     * ExtractionDetection}; rows without a client id cannot be attributed and are left out.
+     *
+     * @return the EXTRACTION alerts
+     */
+    public static DataStream<Alert> build(
+            ExtractionModels models, DataStream<Observation> observations) {
+        return observations
+                .filter(o -> o.clientId != null && models.find(o.modelName, o.modelVersion) != null)
+                .name("extraction-rows")
+                .uid("extraction-rows")
+                .keyBy(ExtractionDetection::key)
+                .process(new ExtractionDetection(models))
+                .name("detect-extraction")
+                .uid("detect-extraction");
+    }
+}

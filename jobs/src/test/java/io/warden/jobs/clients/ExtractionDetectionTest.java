@@ -1,0 +1,229 @@
+package io.warden.jobs.clients;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.warden.detectors.confidence.Confidence;
+import io.warden.jobs.config.ModelSpec;
+import io.warden.jobs.config.ModelSpec.ExtractionSettings;
+import io.warden.jobs.config.ModelSpec.ExtractionSignalName;
+import io.warden.jobs.drift.Observation;
+import io.warden.jobs.monitor.Ids;
+import io.warden.schemas.Alert;
+import io.warden.schemas.AlertKind;
+import io.warden.schemas.DetectorScore;
+import io.warden.schemas.SubjectType;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link ExtractionDetection} in Flink's keyed operator harness: benign clients drawing natural
+ * queries, and an extraction client doing Jacobian-augmentation-style queries (Papernot et al.,
+ * AsiaCCS 2017: each new query is an earlier one moved by a fixed step along a sign vector), which
+ * gives PRADA's tell-tale non-normal minimum distances.
+ */
+class ExtractionDetectionTest {
+    private static final int WIDTH = 8;
+    private static final double[][] WEIGHTS = new double[3][WIDTH];
+    private static final long TTL = Duration.ofMinutes(10).toMillis();
+
+    static {
+        Random r = new Random(42);
+        for (double[] row : WEIGHTS) {
+            for (int j = 0; j < WIDTH; j++) {
+                row[j] = r.nextGaussian();
+            }
+        }
+    }
+
+    private static ExtractionModels models() {
+        ModelSpec spec =
+                new ModelSpec(
+                        "m",
+                        null,
+                        null,
+                        null,
+                        new ModelSpec.FeatureSpec("x", null, List.of(WIDTH)),
+                        new ModelSpec.OutputSpec("p", null, List.of("a", "b", "c")),
+                        new ModelSpec.DetectorSettings(
+                                null,
+                                null,
+                                null,
+                                null,
+                                null,
+                                null,
+                                null,
+                                null,
+                                new ExtractionSettings(
+                                        null,
+                                        null,
+                                        null,
+                                        null,
+                                        null,
+                                        null,
+                                        null,
+                                        null,
+                                        null,
+                                        null,
+                                        null,
+                                        List.of(ExtractionSignalName.PRADA),
+                                        Duration.ofMillis(TTL),
+                                        null)));
+        ExtractionModel model = ExtractionModel.of(spec, null);
+        return new ExtractionModels(Map.of(model.configuredKey(), model));
+    }
+
+    private static KeyedOneInputStreamOperatorTestHarness<String, Observation, Alert> harness()
+            throws Exception {
+        var h =
+                new KeyedOneInputStreamOperatorTestHarness<>(
+                        new KeyedProcessOperator<>(new ExtractionDetection(models())),
+                        ExtractionDetection::key,
+                        Types.STRING);
+        h.open();
+        return h;
+    }
+
+    private static Observation query(String client, int i, long time, double[] x) {
+        double[] z = new double[3];
+        for (int c = 0; c < 3; c++) {
+            for (int j = 0; j < WIDTH; j++) {
+                z[c] += WEIGHTS[c][j] * x[j];
+            }
+        }
+        Confidence c = Confidence.ofLogits(z);
+        Observation o = new Observation();
+        o.modelName = "m";
+        o.modelVersion = "1";
+        o.modelKey = Observation.modelKey("m", "1");
+        o.requestId = client + "-" + i;
+        o.clientId = client;
+        o.eventTime = time;
+        o.features = x;
+        o.predictedClass = c.predictedClass();
+        o.margin = c.margin();
+        return o;
+    }
+
+    private static double[] natural(Random r) {
+        double[] x = new double[WIDTH];
+        for (int j = 0; j < WIDTH; j++) {
+            x[j] = r.nextGaussian();
+        }
+        return x;
+    }
+
+    /** Jacobian-augmentation-style queries: 5 seeds, then steps of 0.1 along sign vectors. */
+    private static List<double[]> extraction(Random r, int n) {
+        List<double[]> queries = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            if (i < 5) {
+                queries.add(natural(r));
+                continue;
+            }
+            double[] base = queries.get(r.nextInt(queries.size()));
+            double[] x = base.clone();
+            for (int j = 0; j < WIDTH; j++) {
+                x[j] += r.nextBoolean() ? 0.1 : -0.1;
+            }
+            queries.add(x);
+        }
+        return queries;
+    }
+
+    private static List<Alert> alerts(KeyedOneInputStreamOperatorTestHarness<?, ?, Alert> h) {
+        List<Alert> out = new ArrayList<>();
+        for (Object o : h.getOutput()) {
+            if (o instanceof StreamRecord<?> r) {
+                out.add((Alert) r.getValue());
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void shouldAlertOnceOnTheExtractionClientAndNeverOnBenignOnes() throws Exception {
+        var h = harness();
+        Random r = new Random(7);
+        List<double[]> attack = extraction(r, 400);
+        long t = 0;
+        for (int i = 0; i < 400; i++) {
+            for (int b = 0; b < 10; b++) {
+                h.processElement(new StreamRecord<>(query("benign-" + b, i, t, natural(r)), t));
+            }
+            h.processElement(new StreamRecord<>(query("attacker", i, t, attack.get(i)), t));
+            t += 100;
+        }
+
+        List<Alert> alerts = alerts(h);
+        assertThat(alerts).hasSize(1);
+        Alert a = alerts.get(0);
+        assertThat(a.getKind()).isEqualTo(AlertKind.EXTRACTION);
+        assertThat(a.getSubject().getType()).isEqualTo(SubjectType.CLIENT);
+        assertThat(a.getSubject().getId()).isEqualTo("attacker");
+        assertThat(a.getAtlasTechnique()).isEqualTo(ExtractionDetection.ATLAS_EXTRACT);
+        long firedAt =
+                Long.parseLong(
+                        a.getEvidence().getDetails().get("extraction.prada.first_fired_at_query"));
+        // PRADA tests from its 100th distance on; the attack shows at its first tests.
+        assertThat(firedAt).isBetween(100L, 200L);
+        assertThat(a.getEvidence().getDetails()).containsEntry("queries", Long.toString(firedAt));
+        assertThat(a.getEvidence().getRequestIds()).containsExactly("attacker-" + (firedAt - 1));
+        assertThat(a.getAlertId())
+                .isEqualTo(
+                        Ids.of(
+                                "EXTRACTION",
+                                "m",
+                                "1",
+                                "CLIENT",
+                                "attacker",
+                                "attacker-" + (firedAt - 1)));
+        DetectorScore prada =
+                a.getScores().stream()
+                        .filter(s -> s.getDetector().equals("extraction.prada"))
+                        .findFirst()
+                        .orElseThrow();
+        assertThat(prada.getFlagged()).isTrue();
+        assertThat(prada.getScore()).isLessThan(prada.getThreshold());
+        assertThat(a.getSummary()).contains("client attacker", "after " + firedAt + " queries");
+        h.close();
+    }
+
+    @Test
+    void shouldDropAnIdleClientsStateInEventTimeAndStartAfresh() throws Exception {
+        var h = harness();
+        Random r = new Random(11);
+        List<double[]> attack = extraction(r, 300);
+        for (int i = 0; i < 300; i++) {
+            h.processElement(new StreamRecord<>(query("attacker", i, i * 10L, attack.get(i)), 0));
+        }
+        assertThat(alerts(h)).hasSize(1);
+        assertThat(h.numKeyedStateEntries()).isEqualTo(3);
+        assertThat(h.numEventTimeTimers()).isEqualTo(1);
+
+        h.processWatermark(2990 + TTL - 1);
+        assertThat(h.numKeyedStateEntries()).as("not idle long enough yet").isEqualTo(3);
+        h.processWatermark(2990 + TTL);
+        assertThat(h.numKeyedStateEntries()).isZero();
+        assertThat(h.numEventTimeTimers()).isZero();
+
+        // The same client attacks again later: a new incident, a new alert.
+        long later = 2990 + TTL + 1000;
+        List<double[]> again = extraction(r, 300);
+        for (int i = 0; i < 300; i++) {
+            h.processElement(
+                    new StreamRecord<>(
+                            query("attacker", 1000 + i, later + i, again.get(i)), later));
+        }
+        assertThat(alerts(h)).hasSize(2);
+        assertThat(alerts(h).get(1).getAlertId()).isNotEqualTo(alerts(h).get(0).getAlertId());
+        h.close();
+    }
+}

@@ -1,0 +1,116 @@
+package io.warden.jobs.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.warden.jobs.config.ModelSpec.ExtractionSettings;
+import io.warden.jobs.config.ModelSpec.ExtractionSignalName;
+import io.warden.schemas.Severity;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** {@code models[].detectors.extraction}: binding, defaults and validation messages. */
+class ExtractionConfigTest {
+
+    private static WardenConfig parse(String extraction) {
+        return ConfigLoader.parse(
+                """
+                kafka:
+                  bootstrap-servers: localhost:9092
+                models:
+                  - name: digits
+                    features: {tensor: x, shape: [8, 8]}
+                    output: {tensor: p, classes: [a, b, c]}
+                    detectors:
+                      extraction:
+                """
+                        + extraction.indent(8),
+                Path.of("."),
+                "warden.yaml",
+                Map.of());
+    }
+
+    @Test
+    void shouldLoadDefaults() {
+        ExtractionSettings s = parse("{}").models().get(0).detectors().extraction();
+        assertThat(s.delta()).isEqualTo(0.9);
+        assertThat(s.minDistances()).isEqualTo(100);
+        assertThat(s.alertOn()).containsExactly(ExtractionSignalName.PRADA);
+        assertThat(s.idleTtl()).isEqualTo(Duration.ofHours(1));
+        assertThat(s.severity()).isEqualTo(Severity.HIGH);
+    }
+
+    @Test
+    void shouldBindEveryKey() {
+        ExtractionSettings s =
+                parse(
+                                """
+                                delta: 0.85
+                                min-distances: 50
+                                distance-window: 400
+                                max-queries-per-class: 20
+                                max-queries-per-second: 2.5
+                                rate-time-constant: 30s
+                                min-class-entropy: 0.9
+                                min-queries: 100
+                                boundary-margin: 0.05
+                                max-boundary-share: 0.4
+                                boundary-window: 300
+                                alert-on: [prada, near-boundary]
+                                idle-ttl: 15m
+                                severity: critical
+                                """)
+                        .models()
+                        .get(0)
+                        .detectors()
+                        .extraction();
+        assertThat(s)
+                .isEqualTo(
+                        new ExtractionSettings(
+                                0.85,
+                                50,
+                                400,
+                                20,
+                                2.5,
+                                Duration.ofSeconds(30),
+                                0.9,
+                                100,
+                                0.05,
+                                0.4,
+                                300,
+                                List.of(
+                                        ExtractionSignalName.PRADA,
+                                        ExtractionSignalName.NEAR_BOUNDARY),
+                                Duration.ofMinutes(15),
+                                Severity.CRITICAL));
+    }
+
+    @Test
+    void shouldNameEveryBadKey() {
+        assertThatThrownBy(
+                        () ->
+                                parse(
+                                        """
+                                        delta: 1.5
+                                        min-distances: 2
+                                        distance-window: 9000
+                                        max-boundary-share: 1
+                                        boundary-window: 10
+                                        alert-on: []
+                                        idle-ttl: 0s
+                                        """))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("models[0].detectors.extraction.delta: must be in (0, 1)")
+                .hasMessageContaining("extraction.min-distances: must be at least 3")
+                .hasMessageContaining(
+                        "extraction.distance-window: must be in [min-distances, 5000]")
+                .hasMessageContaining("extraction.max-boundary-share: must be in [0, 1)")
+                .hasMessageContaining("extraction.boundary-window: must be at least min-queries")
+                .hasMessageContaining("extraction.alert-on: at least one of prada")
+                .hasMessageContaining("extraction.idle-ttl");
+        assertThatThrownBy(() -> parse("alert-on: [extraction]")).hasMessageContaining("alert-on");
+    }
+}
