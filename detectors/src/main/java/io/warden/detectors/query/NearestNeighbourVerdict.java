@@ -66,7 +66,8 @@ public record NearestNeighbourVerdict(
 
     /**
      * This verdict as a {@link DetectorResult}: score the mean distance (+&infin; when not scored),
-     * threshold the distance threshold (flagged when the score is below it), no p-value.
+     * threshold the distance threshold (flagged when the score is below it), no p-value. An
+     * unscored verdict says nothing about the client yet; an operator need not emit it.
      */
     public DetectorResult toDetectorResult() {
         String explanation =

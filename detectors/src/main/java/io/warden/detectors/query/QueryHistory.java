@@ -135,6 +135,7 @@ public final class QueryHistory implements Serializable {
                         && size <= rows.length / width
                         && next >= 0
                         && next < capacity
+                        && next <= rows.length / width
                         && (size == capacity || next == size)
                         && queries >= 0
                         && detections >= 0
