@@ -10,19 +10,19 @@ public final class ClientStage {
 
     /**
      * Keys the rows of models with extraction detection by model version and client and runs {@link
-     * ExtractionDetection}; rows without a client id cannot be attributed and are left out.
+     * ClientDetection}; rows without a client id cannot be attributed and are left out.
      *
      * @return the EXTRACTION alerts
      */
     public static DataStream<Alert> build(
-            ExtractionModels models, DataStream<Observation> observations) {
+            ClientModels models, DataStream<Observation> observations) {
         return observations
                 .filter(o -> o.clientId != null && models.find(o.modelName, o.modelVersion) != null)
-                .name("extraction-rows")
-                .uid("extraction-rows")
-                .keyBy(ExtractionDetection::key)
-                .process(new ExtractionDetection(models))
-                .name("detect-extraction")
-                .uid("detect-extraction");
+                .name("client-rows")
+                .uid("client-rows")
+                .keyBy(ClientDetection::key)
+                .process(new ClientDetection(models))
+                .name("detect-client-attacks")
+                .uid("detect-client-attacks");
     }
 }

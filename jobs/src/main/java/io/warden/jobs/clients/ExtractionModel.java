@@ -43,14 +43,12 @@ public record ExtractionModel(
     }
 
     /**
-     * The extraction detection of a model. PRADA's distances are over features divided by the
-     * profile's standard deviations (1 where there is no profile, the feature is not numeric in it,
-     * or its deviation is 0), so that no feature dominates by its unit.
+     * The scale of each of a model's features for distances between queries: the profile's standard
+     * deviation, or 1 where there is no profile, the feature is not numeric in it, or its deviation
+     * is 0.
      */
-    public static ExtractionModel of(ModelSpec spec, ReferenceProfile profile) {
-        ExtractionSettings s = spec.detectors().extraction();
+    static double[] featureScales(ModelSpec spec, ReferenceProfile profile) {
         List<String> features = spec.features().featureNames();
-        int classes = spec.output().classes().size();
         double[] scales = new double[features.size()];
         for (int j = 0; j < scales.length; j++) {
             scales[j] = 1.0;
@@ -65,6 +63,19 @@ public record ExtractionModel(
                 }
             }
         }
+        return scales;
+    }
+
+    /**
+     * The extraction detection of a model. PRADA's distances are over features divided by the
+     * profile's standard deviations (1 where there is no profile, the feature is not numeric in it,
+     * or its deviation is 0), so that no feature dominates by its unit.
+     */
+    public static ExtractionModel of(ModelSpec spec, ReferenceProfile profile) {
+        ExtractionSettings s = spec.detectors().extraction();
+        List<String> features = spec.features().featureNames();
+        int classes = spec.output().classes().size();
+        double[] scales = featureScales(spec, profile);
         PradaDetector prada =
                 PradaDetector.builder(features.size(), classes)
                         .featureScales(scales)

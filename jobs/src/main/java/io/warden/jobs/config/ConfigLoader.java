@@ -39,6 +39,7 @@ import io.warden.jobs.config.ModelSpec.FeatureSpec;
 import io.warden.jobs.config.ModelSpec.OnnxDetectorSettings;
 import io.warden.jobs.config.ModelSpec.OutputSpec;
 import io.warden.jobs.config.ModelSpec.PerformanceSettings;
+import io.warden.jobs.config.ModelSpec.QueryAttackSettings;
 import io.warden.jobs.config.ModelSpec.SequentialSettings;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -343,7 +344,8 @@ public final class ConfigLoader {
                                     ds.squeezing(),
                                     ds.integrity(),
                                     ds.evasionEnsemble(),
-                                    ds.extraction()),
+                                    ds.extraction(),
+                                    ds.queryAttack()),
                             m.servedModel());
             if (m.servedModel() != null && !blank(m.servedModel().model())) {
                 resolved = resolved.withServedModelFile(resolve(baseDir, m.servedModel().model()));
@@ -581,6 +583,53 @@ public final class ConfigLoader {
         ServedModelValidation.validate(m, profile, at, onnxNames, p);
         if (m.detectors().extraction() != null) {
             validateExtraction(m.detectors().extraction(), at + ".detectors.extraction", p);
+        }
+        if (m.detectors().queryAttack() != null) {
+            validateQueryAttack(
+                    m.detectors().queryAttack(), m, profile, at + ".detectors.query-attack", p);
+        }
+    }
+
+    private static void validateQueryAttack(
+            QueryAttackSettings s,
+            ModelSpec m,
+            ReferenceProfile profile,
+            String at,
+            List<String> p) {
+        if (s.neighbours() < 1) {
+            p.add(at + ".neighbours: must be at least 1, got " + s.neighbours());
+        }
+        if (s.bufferSize() < s.neighbours()) {
+            p.add(
+                    at
+                            + ".buffer-size: must be at least neighbours ("
+                            + s.neighbours()
+                            + "), got "
+                            + s.bufferSize());
+        }
+        positive(s.idleTtl(), at + ".idle-ttl", p);
+        if (s.threshold() != null && s.alpha() != null) {
+            p.add(at + ": give threshold or alpha, not both");
+        } else if (s.threshold() != null) {
+            if (!(s.threshold() >= 0 && Double.isFinite(s.threshold()))) {
+                p.add(at + ".threshold: must be a finite distance >= 0, got " + s.threshold());
+            }
+        } else if (!(s.alpha() > 0 && s.alpha() < 1)) {
+            p.add(at + ".alpha: must be in (0, 1), got " + s.alpha());
+        } else if (m.profile() == null) {
+            p.add(
+                    at
+                            + ".alpha: needs the model's profile (its row sample calibrates the"
+                            + " threshold): set the model's profile, or give threshold");
+        } else if (profile != null
+                && (profile.multivariate().isEmpty()
+                        || profile.multivariate().get().sample().size() <= s.neighbours())) {
+            p.add(
+                    at
+                            + ".alpha: the profile "
+                            + m.profile()
+                            + " has no row sample larger than neighbours to calibrate on; give"
+                            + " threshold");
         }
     }
 

@@ -184,7 +184,8 @@ public record ModelSpec(
             SqueezingSettings squeezing,
             IntegritySettings integrity,
             EnsembleSettings evasionEnsemble,
-            ExtractionSettings extraction)
+            ExtractionSettings extraction,
+            QueryAttackSettings queryAttack)
             implements Serializable {
         public DetectorSettings {
             onnx =
@@ -201,7 +202,7 @@ public record ModelSpec(
                 SequentialSettings sequential,
                 PerformanceSettings performance,
                 List<OnnxDetectorSettings> onnx) {
-            this(confidence, drift, sequential, performance, onnx, null, null, null, null);
+            this(confidence, drift, sequential, performance, onnx, null, null, null, null, null);
         }
 
         /** Settings without ONNX detectors. */
@@ -234,12 +235,13 @@ public record ModelSpec(
                     squeezing,
                     integrity,
                     evasionEnsemble,
-                    extraction);
+                    extraction,
+                    queryAttack);
         }
 
         /** Whether any per-client detection runs. */
         public boolean anyClient() {
-            return extraction != null;
+            return extraction != null || queryAttack != null;
         }
 
         /** Whether any per-request ONNX detection runs: own detectors, squeezing or integrity. */
@@ -309,6 +311,41 @@ public record ModelSpec(
                             ? List.of(ExtractionSignalName.PRADA)
                             : java.util.Collections.unmodifiableList(
                                     new java.util.ArrayList<>(alertOn));
+            idleTtl = idleTtl == null ? Duration.ofHours(1) : idleTtl;
+            severity = severity == null ? Severity.HIGH : severity;
+        }
+    }
+
+    /**
+     * Black-box query-attack detection per client ({@code models[].detectors.query-attack}): Chen,
+     * Carlini &amp; Wagner, "Stateful Detection of Black-Box Adversarial Attacks" (SPAI 2020). Each
+     * client's last {@code buffer-size} queries are kept (features scaled by the profile's standard
+     * deviations); a query whose mean distance to its {@code neighbours} nearest earlier queries is
+     * below the threshold is flagged: HopSkipJump, Boundary, NES and Square-style attacks send long
+     * runs of near-identical queries. The threshold is fixed, or calibrated from the profile's row
+     * sample at {@code alpha} (the paper's 0.1%), read as benign clients' query sequences. The
+     * client's first flagged query raises one BLACKBOX_QUERY_ATTACK alert, naming how many queries
+     * it took; the client's state is dropped after {@code idle-ttl} of event time without a query.
+     *
+     * @param neighbours k (default 10)
+     * @param bufferSize queries kept per client (default 200)
+     * @param alpha the calibrated false-positive rate per query (default 0.001); or
+     * @param threshold a fixed mean distance, in standard deviations
+     * @param idleTtl event time without a query after which a client's state is dropped (1h)
+     * @param severity severity of the alerts (default HIGH)
+     */
+    public record QueryAttackSettings(
+            Integer neighbours,
+            Integer bufferSize,
+            Double alpha,
+            Double threshold,
+            Duration idleTtl,
+            Severity severity)
+            implements Serializable {
+        public QueryAttackSettings {
+            neighbours = neighbours == null ? 10 : neighbours;
+            bufferSize = bufferSize == null ? 200 : bufferSize;
+            alpha = alpha == null && threshold == null ? Double.valueOf(0.001) : alpha;
             idleTtl = idleTtl == null ? Duration.ofHours(1) : idleTtl;
             severity = severity == null ? Severity.HIGH : severity;
         }

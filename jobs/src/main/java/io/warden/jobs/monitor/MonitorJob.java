@@ -1,7 +1,7 @@
 package io.warden.jobs.monitor;
 
+import io.warden.jobs.clients.ClientModels;
 import io.warden.jobs.clients.ClientStage;
-import io.warden.jobs.clients.ExtractionModels;
 import io.warden.jobs.config.ConfigException;
 import io.warden.jobs.config.InputSettings;
 import io.warden.jobs.config.JobSettings;
@@ -239,13 +239,12 @@ public final class MonitorJob {
                                             scored.getSideOutput(ConfidenceScoring.OBSERVATIONS))
                                     .alerts());
         }
-        ExtractionModels extraction = ExtractionModels.from(config);
-        if (!extraction.isEmpty()) {
+        ClientModels clients = ClientModels.from(config);
+        if (!clients.isEmpty()) {
             alerts =
                     alerts.union(
                             ClientStage.build(
-                                    extraction,
-                                    scored.getSideOutput(ConfidenceScoring.OBSERVATIONS)));
+                                    clients, scored.getSideOutput(ConfidenceScoring.OBSERVATIONS)));
         }
         alerts.sinkTo(outputs.alerts()).name("alerts-sink").uid("alerts-sink");
         deadLetters.sinkTo(outputs.deadLetters()).name("deadletter-sink").uid("deadletter-sink");

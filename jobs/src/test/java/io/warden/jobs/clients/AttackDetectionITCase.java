@@ -123,7 +123,8 @@ class AttackDetectionITCase {
                                 null,
                                 new ExtractionSettings(
                                         null, null, null, null, null, null, null, null, null, null,
-                                        null, null, null, null)),
+                                        null, null, null, null),
+                                null),
                         new ServedModelSpec(
                                 served.path().toString(),
                                 served.sha256(),

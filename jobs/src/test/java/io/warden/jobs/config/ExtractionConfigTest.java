@@ -12,7 +12,10 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** {@code models[].detectors.extraction}: binding, defaults and validation messages. */
+/**
+ * {@code models[].detectors.extraction} and {@code query-attack}: binding, defaults and validation
+ * messages.
+ */
 class ExtractionConfigTest {
 
     private static WardenConfig parse(String extraction) {
@@ -112,5 +115,51 @@ class ExtractionConfigTest {
                 .hasMessageContaining("extraction.alert-on: at least one of prada")
                 .hasMessageContaining("extraction.idle-ttl");
         assertThatThrownBy(() -> parse("alert-on: [extraction]")).hasMessageContaining("alert-on");
+    }
+
+    private static WardenConfig parseQueryAttack(String queryAttack) {
+        return ConfigLoader.parse(
+                """
+                kafka:
+                  bootstrap-servers: localhost:9092
+                models:
+                  - name: digits
+                    features: {tensor: x, shape: [8, 8]}
+                    output: {tensor: p, classes: [a, b, c]}
+                    detectors:
+                      query-attack:
+                """
+                        + queryAttack.indent(8),
+                Path.of("."),
+                "warden.yaml",
+                Map.of());
+    }
+
+    @Test
+    void shouldBindTheQueryAttackDetectorWithAFixedThreshold() {
+        ModelSpec.QueryAttackSettings s =
+                parseQueryAttack("{neighbours: 5, buffer-size: 50, threshold: 0.2, idle-ttl: 5m}")
+                        .models()
+                        .get(0)
+                        .detectors()
+                        .queryAttack();
+        assertThat(s)
+                .isEqualTo(
+                        new ModelSpec.QueryAttackSettings(
+                                5, 50, null, 0.2, Duration.ofMinutes(5), Severity.HIGH));
+    }
+
+    @Test
+    void shouldRefuseACalibratedQueryAttackDetectorWithoutAProfile() {
+        assertThatThrownBy(() -> parseQueryAttack("{}"))
+                .hasMessageContaining(
+                        "models[0].detectors.query-attack.alpha: needs the model's profile");
+        assertThatThrownBy(
+                        () ->
+                                parseQueryAttack(
+                                        "{neighbours: 20, buffer-size: 10, alpha: 0.01,"
+                                                + " threshold: 1}"))
+                .hasMessageContaining("query-attack.buffer-size: must be at least neighbours (20)")
+                .hasMessageContaining("query-attack: give threshold or alpha, not both");
     }
 }
