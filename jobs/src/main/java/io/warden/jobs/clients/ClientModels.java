@@ -47,7 +47,7 @@ public final class ClientModels implements Serializable {
     public static ClientModels from(WardenConfig config) {
         Map<String, ClientModel> models = new HashMap<>();
         for (ModelSpec spec : config.models()) {
-            if (!spec.detectors().anyClient()) {
+            if (spec.detectors().extraction() == null && spec.detectors().queryAttack() == null) {
                 continue;
             }
             ReferenceProfile profile =

@@ -25,4 +25,22 @@ public final class ClientStage {
                 .name("detect-client-attacks")
                 .uid("detect-client-attacks");
     }
+
+    /**
+     * Keys the rows of models with Blacklight by model version and runs {@link
+     * BlacklightDetection}: one hash store per model version, across its clients.
+     *
+     * @return the BLACKBOX_QUERY_ATTACK alerts of Blacklight
+     */
+    public static DataStream<Alert> buildBlacklight(
+            BlacklightModels models, DataStream<Observation> observations) {
+        return observations
+                .filter(o -> models.find(o.modelName, o.modelVersion) != null)
+                .name("blacklight-rows")
+                .uid("blacklight-rows")
+                .keyBy(o -> o.modelKey)
+                .process(new BlacklightDetection(models))
+                .name("detect-blacklight")
+                .uid("detect-blacklight");
+    }
 }

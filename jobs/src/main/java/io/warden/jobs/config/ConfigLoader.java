@@ -32,6 +32,7 @@ import io.warden.detectors.onnx.OnnxScorerSettings;
 import io.warden.detectors.profile.ProfileFile;
 import io.warden.detectors.profile.ProfileIo;
 import io.warden.detectors.profile.ReferenceProfile;
+import io.warden.jobs.config.ModelSpec.BlacklightSettings;
 import io.warden.jobs.config.ModelSpec.ConfidenceSettings;
 import io.warden.jobs.config.ModelSpec.DriftSettings;
 import io.warden.jobs.config.ModelSpec.ExtractionSettings;
@@ -345,7 +346,8 @@ public final class ConfigLoader {
                                     ds.integrity(),
                                     ds.evasionEnsemble(),
                                     ds.extraction(),
-                                    ds.queryAttack()),
+                                    ds.queryAttack(),
+                                    ds.blacklight()),
                             m.servedModel());
             if (m.servedModel() != null && !blank(m.servedModel().model())) {
                 resolved = resolved.withServedModelFile(resolve(baseDir, m.servedModel().model()));
@@ -584,9 +586,76 @@ public final class ConfigLoader {
         if (m.detectors().extraction() != null) {
             validateExtraction(m.detectors().extraction(), at + ".detectors.extraction", p);
         }
+        if (m.detectors().blacklight() != null) {
+            validateBlacklight(
+                    m.detectors().blacklight(), m, profile, at + ".detectors.blacklight", p);
+        }
         if (m.detectors().queryAttack() != null) {
             validateQueryAttack(
                     m.detectors().queryAttack(), m, profile, at + ".detectors.query-attack", p);
+        }
+    }
+
+    private static void validateBlacklight(
+            BlacklightSettings s,
+            ModelSpec m,
+            ReferenceProfile profile,
+            String at,
+            List<String> p) {
+        int width = m.features() == null ? -1 : m.features().width();
+        if (s.levels() < 2 || s.levels() > 65_536) {
+            p.add(at + ".levels: must be in [2, 65536], got " + s.levels());
+        }
+        if (s.windowSize() < 1 || (width > 0 && s.windowSize() > width)) {
+            p.add(
+                    at
+                            + ".window-size: must be in [1, the feature count "
+                            + width
+                            + "], got "
+                            + s.windowSize());
+        }
+        if (s.windowStep() < 1) {
+            p.add(at + ".window-step: must be at least 1, got " + s.windowStep());
+        }
+        if (s.fingerprintSize() < 1) {
+            p.add(at + ".fingerprint-size: must be at least 1, got " + s.fingerprintSize());
+        }
+        if (s.matchThreshold() < 1 || s.matchThreshold() > s.fingerprintSize()) {
+            p.add(
+                    at
+                            + ".match-threshold: must be in [1, fingerprint-size], got "
+                            + s.matchThreshold());
+        }
+        positive(s.horizon(), at + ".horizon", p);
+        if (s.maxEntries() < s.fingerprintSize()) {
+            p.add(at + ".max-entries: must be at least fingerprint-size, got " + s.maxEntries());
+        }
+        if (s.maxClientsPerHash() < 1) {
+            p.add(at + ".max-clients-per-hash: must be at least 1, got " + s.maxClientsPerHash());
+        }
+        if (s.range() != null) {
+            if (s.range().size() != 2
+                    || s.range().stream().anyMatch(v -> v == null)
+                    || !(s.range().get(0) < s.range().get(1))) {
+                p.add(at + ".range: must be [min, max] with min < max, got " + s.range());
+            }
+        } else if (m.profile() == null) {
+            p.add(
+                    at
+                            + ".range: required without a profile (the quantization range of the"
+                            + " features, e.g. [0, 16]); or set the model's profile");
+        } else if (profile != null && width > 0) {
+            List<String> missing =
+                    featureNamesOrEmpty(m).stream()
+                            .filter(f -> profile.schema().numericIndex(f) < 0)
+                            .toList();
+            if (!missing.isEmpty()) {
+                p.add(
+                        at
+                                + ".range: the profile has no numeric "
+                                + abbreviate(missing)
+                                + " to take the ranges from; give range");
+            }
         }
     }
 

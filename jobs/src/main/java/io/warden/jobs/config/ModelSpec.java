@@ -185,7 +185,8 @@ public record ModelSpec(
             IntegritySettings integrity,
             EnsembleSettings evasionEnsemble,
             ExtractionSettings extraction,
-            QueryAttackSettings queryAttack)
+            QueryAttackSettings queryAttack,
+            BlacklightSettings blacklight)
             implements Serializable {
         public DetectorSettings {
             onnx =
@@ -202,7 +203,18 @@ public record ModelSpec(
                 SequentialSettings sequential,
                 PerformanceSettings performance,
                 List<OnnxDetectorSettings> onnx) {
-            this(confidence, drift, sequential, performance, onnx, null, null, null, null, null);
+            this(
+                    confidence,
+                    drift,
+                    sequential,
+                    performance,
+                    onnx,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null);
         }
 
         /** Settings without ONNX detectors. */
@@ -236,12 +248,13 @@ public record ModelSpec(
                     integrity,
                     evasionEnsemble,
                     extraction,
-                    queryAttack);
+                    queryAttack,
+                    blacklight);
         }
 
-        /** Whether any per-client detection runs. */
+        /** Whether any per-client detection runs (extraction, query attacks, Blacklight). */
         public boolean anyClient() {
-            return extraction != null || queryAttack != null;
+            return extraction != null || queryAttack != null || blacklight != null;
         }
 
         /** Whether any per-request ONNX detection runs: own detectors, squeezing or integrity. */
@@ -347,6 +360,59 @@ public record ModelSpec(
             bufferSize = bufferSize == null ? 200 : bufferSize;
             alpha = alpha == null && threshold == null ? Double.valueOf(0.001) : alpha;
             idleTtl = idleTtl == null ? Duration.ofHours(1) : idleTtl;
+            severity = severity == null ? Severity.HIGH : severity;
+        }
+    }
+
+    /**
+     * Blacklight ({@code models[].detectors.blacklight}; Li, Shan, Wenger, Zhang, Zheng &amp; Zhao,
+     * "Blacklight: Scalable Defense for Neural Networks against Query-Based Black-Box Attacks",
+     * USENIX Security 2022): every query is quantized ({@code levels} levels over {@code range}, or
+     * over each feature's profile min..max), windows of {@code window-size} values sliding by
+     * {@code window-step} are hashed, and the {@code fingerprint-size} largest hashes are the
+     * query's fingerprint; a query at least {@code match-threshold} of whose hashes were produced
+     * within {@code horizon} before is flagged. The store is one per model version, across clients,
+     * so an attack spread over many client ids is caught; a flagged client gets one
+     * BLACKBOX_QUERY_ATTACK alert per horizon, naming the clients whose earlier queries matched.
+     *
+     * @param levels quantization levels per feature (default 50)
+     * @param range the value range {@code [min, max]} of every feature; default: the profile's
+     *     per-feature min and max
+     * @param windowSize values per hashed window (default 20, at most the feature count)
+     * @param windowStep slide between windows (default 1)
+     * @param fingerprintSize hashes per fingerprint (default 50)
+     * @param matchThreshold matching hashes that flag a query (default 25)
+     * @param horizon how long a hash is remembered (default 24h)
+     * @param maxEntries the cap on stored hashes per model version (default 250000, ~30 MB)
+     * @param maxClientsPerHash clients remembered per hash for attribution (default 4)
+     * @param severity severity of the alerts (default HIGH)
+     */
+    public record BlacklightSettings(
+            Integer levels,
+            List<Double> range,
+            Integer windowSize,
+            Integer windowStep,
+            Integer fingerprintSize,
+            Integer matchThreshold,
+            Duration horizon,
+            Integer maxEntries,
+            Integer maxClientsPerHash,
+            Severity severity)
+            implements Serializable {
+        public BlacklightSettings {
+            levels = levels == null ? 50 : levels;
+            range =
+                    range == null
+                            ? null
+                            : java.util.Collections.unmodifiableList(
+                                    new java.util.ArrayList<>(range));
+            windowSize = windowSize == null ? 20 : windowSize;
+            windowStep = windowStep == null ? 1 : windowStep;
+            fingerprintSize = fingerprintSize == null ? 50 : fingerprintSize;
+            matchThreshold = matchThreshold == null ? 25 : matchThreshold;
+            horizon = horizon == null ? Duration.ofHours(24) : horizon;
+            maxEntries = maxEntries == null ? 250_000 : maxEntries;
+            maxClientsPerHash = maxClientsPerHash == null ? 4 : maxClientsPerHash;
             severity = severity == null ? Severity.HIGH : severity;
         }
     }

@@ -1,5 +1,6 @@
 package io.warden.jobs.monitor;
 
+import io.warden.jobs.clients.BlacklightModels;
 import io.warden.jobs.clients.ClientModels;
 import io.warden.jobs.clients.ClientStage;
 import io.warden.jobs.config.ConfigException;
@@ -245,6 +246,14 @@ public final class MonitorJob {
                     alerts.union(
                             ClientStage.build(
                                     clients, scored.getSideOutput(ConfidenceScoring.OBSERVATIONS)));
+        }
+        BlacklightModels blacklight = BlacklightModels.from(config);
+        if (!blacklight.isEmpty()) {
+            alerts =
+                    alerts.union(
+                            ClientStage.buildBlacklight(
+                                    blacklight,
+                                    scored.getSideOutput(ConfidenceScoring.OBSERVATIONS)));
         }
         alerts.sinkTo(outputs.alerts()).name("alerts-sink").uid("alerts-sink");
         deadLetters.sinkTo(outputs.deadLetters()).name("deadletter-sink").uid("deadletter-sink");

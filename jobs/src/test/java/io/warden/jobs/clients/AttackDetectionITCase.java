@@ -124,6 +124,7 @@ class AttackDetectionITCase {
                                 new ExtractionSettings(
                                         null, null, null, null, null, null, null, null, null, null,
                                         null, null, null, null),
+                                null,
                                 null),
                         new ServedModelSpec(
                                 served.path().toString(),

@@ -88,7 +88,8 @@ class ClientDetectionTest {
                                 List.of(ExtractionSignalName.PRADA),
                                 Duration.ofMillis(TTL),
                                 null),
-                        queryAttack));
+                        queryAttack,
+                        null));
     }
 
     /** Extraction and, with a fixed threshold, nearest-neighbour query-attack detection. */

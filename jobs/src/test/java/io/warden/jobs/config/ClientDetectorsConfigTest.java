@@ -13,10 +13,10 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@code models[].detectors.extraction} and {@code query-attack}: binding, defaults and validation
- * messages.
+ * {@code models[].detectors.extraction}, {@code query-attack} and {@code blacklight}: binding,
+ * defaults and validation messages.
  */
-class ExtractionConfigTest {
+class ClientDetectorsConfigTest {
 
     private static WardenConfig parse(String extraction) {
         return ConfigLoader.parse(
@@ -161,5 +161,54 @@ class ExtractionConfigTest {
                                                 + " threshold: 1}"))
                 .hasMessageContaining("query-attack.buffer-size: must be at least neighbours (20)")
                 .hasMessageContaining("query-attack: give threshold or alpha, not both");
+    }
+
+    private static WardenConfig parseBlacklight(String blacklight) {
+        return ConfigLoader.parse(
+                """
+                kafka:
+                  bootstrap-servers: localhost:9092
+                models:
+                  - name: digits
+                    features: {tensor: x, shape: [8, 8]}
+                    output: {tensor: p, classes: [a, b, c]}
+                    detectors:
+                      blacklight:
+                """
+                        + blacklight.indent(8),
+                Path.of("."),
+                "warden.yaml",
+                Map.of());
+    }
+
+    @Test
+    void shouldLoadBlacklightWithItsDefaults() {
+        ModelSpec.BlacklightSettings s =
+                parseBlacklight("{range: [0, 16]}").models().get(0).detectors().blacklight();
+        assertThat(s.levels()).isEqualTo(50);
+        assertThat(s.windowSize()).isEqualTo(20);
+        assertThat(s.fingerprintSize()).isEqualTo(50);
+        assertThat(s.matchThreshold()).isEqualTo(25);
+        assertThat(s.horizon()).isEqualTo(Duration.ofHours(24));
+        assertThat(s.maxEntries()).isEqualTo(250_000);
+    }
+
+    @Test
+    void shouldNameEveryBadBlacklightKey() {
+        assertThatThrownBy(() -> parseBlacklight("{}"))
+                .hasMessageContaining(
+                        "models[0].detectors.blacklight.range: required without a" + " profile");
+        assertThatThrownBy(
+                        () ->
+                                parseBlacklight(
+                                        "{range: [16, 0], levels: 1, window-size: 65,"
+                                                + " match-threshold: 51, max-entries: 10}"))
+                .hasMessageContaining("blacklight.range: must be [min, max] with min < max")
+                .hasMessageContaining("blacklight.levels: must be in [2, 65536]")
+                .hasMessageContaining(
+                        "blacklight.window-size: must be in [1, the feature count 64]")
+                .hasMessageContaining(
+                        "blacklight.match-threshold: must be in [1, fingerprint-size]")
+                .hasMessageContaining("blacklight.max-entries: must be at least fingerprint-size");
     }
 }
