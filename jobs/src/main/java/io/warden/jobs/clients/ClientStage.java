@@ -43,4 +43,22 @@ public final class ClientStage {
                 .name("detect-blacklight")
                 .uid("detect-blacklight");
     }
+
+    /**
+     * Keys the per-request EVASION alerts of models with evasion-campaign detection by model
+     * version and client and runs {@link EvasionCampaigns}.
+     *
+     * @return the client-level EVASION alerts of campaigns
+     */
+    public static DataStream<Alert> buildCampaigns(
+            EvasionCampaigns campaigns, DataStream<Alert> evasionAlerts) {
+        return evasionAlerts
+                .filter(campaigns::counts)
+                .name("campaign-alerts")
+                .uid("campaign-alerts")
+                .keyBy(EvasionCampaigns::key)
+                .process(campaigns)
+                .name("detect-evasion-campaigns")
+                .uid("detect-evasion-campaigns");
+    }
 }

@@ -347,7 +347,8 @@ public final class ConfigLoader {
                                     ds.evasionEnsemble(),
                                     ds.extraction(),
                                     ds.queryAttack(),
-                                    ds.blacklight()),
+                                    ds.blacklight(),
+                                    ds.evasionCampaign()),
                             m.servedModel());
             if (m.servedModel() != null && !blank(m.servedModel().model())) {
                 resolved = resolved.withServedModelFile(resolve(baseDir, m.servedModel().model()));
@@ -585,6 +586,20 @@ public final class ConfigLoader {
         ServedModelValidation.validate(m, profile, at, onnxNames, p);
         if (m.detectors().extraction() != null) {
             validateExtraction(m.detectors().extraction(), at + ".detectors.extraction", p);
+        }
+        ModelSpec.CampaignSettings campaign = m.detectors().evasionCampaign();
+        if (campaign != null) {
+            String ca = at + ".detectors.evasion-campaign";
+            if (campaign.minFlagged() < 1 || campaign.minFlagged() > 1000) {
+                p.add(ca + ".min-flagged: must be in [1, 1000], got " + campaign.minFlagged());
+            }
+            positive(campaign.window(), ca + ".window", p);
+            if (!m.detectors().anyOnnx()) {
+                p.add(
+                        ca
+                                + ": needs per-request evasion detection to count (detectors.onnx,"
+                                + " squeezing or evasion-ensemble)");
+            }
         }
         if (m.detectors().blacklight() != null) {
             validateBlacklight(

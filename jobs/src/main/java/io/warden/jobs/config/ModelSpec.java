@@ -186,7 +186,8 @@ public record ModelSpec(
             EnsembleSettings evasionEnsemble,
             ExtractionSettings extraction,
             QueryAttackSettings queryAttack,
-            BlacklightSettings blacklight)
+            BlacklightSettings blacklight,
+            CampaignSettings evasionCampaign)
             implements Serializable {
         public DetectorSettings {
             onnx =
@@ -209,6 +210,7 @@ public record ModelSpec(
                     sequential,
                     performance,
                     onnx,
+                    null,
                     null,
                     null,
                     null,
@@ -249,7 +251,93 @@ public record ModelSpec(
                     evasionEnsemble,
                     extraction,
                     queryAttack,
-                    blacklight);
+                    blacklight,
+                    evasionCampaign);
+        }
+
+        /** These settings with output integrity. */
+        public DetectorSettings withIntegrity(IntegritySettings settings) {
+            return new DetectorSettings(
+                    confidence,
+                    drift,
+                    sequential,
+                    performance,
+                    onnx,
+                    squeezing,
+                    settings,
+                    evasionEnsemble,
+                    extraction,
+                    queryAttack,
+                    blacklight,
+                    evasionCampaign);
+        }
+
+        /** These settings with model-extraction detection. */
+        public DetectorSettings withExtraction(ExtractionSettings settings) {
+            return new DetectorSettings(
+                    confidence,
+                    drift,
+                    sequential,
+                    performance,
+                    onnx,
+                    squeezing,
+                    integrity,
+                    evasionEnsemble,
+                    settings,
+                    queryAttack,
+                    blacklight,
+                    evasionCampaign);
+        }
+
+        /** These settings with nearest-neighbour query-attack detection. */
+        public DetectorSettings withQueryAttack(QueryAttackSettings settings) {
+            return new DetectorSettings(
+                    confidence,
+                    drift,
+                    sequential,
+                    performance,
+                    onnx,
+                    squeezing,
+                    integrity,
+                    evasionEnsemble,
+                    extraction,
+                    settings,
+                    blacklight,
+                    evasionCampaign);
+        }
+
+        /** These settings with Blacklight. */
+        public DetectorSettings withBlacklight(BlacklightSettings settings) {
+            return new DetectorSettings(
+                    confidence,
+                    drift,
+                    sequential,
+                    performance,
+                    onnx,
+                    squeezing,
+                    integrity,
+                    evasionEnsemble,
+                    extraction,
+                    queryAttack,
+                    settings,
+                    evasionCampaign);
+        }
+
+        /** These settings with evasion-campaign detection. */
+        public DetectorSettings withEvasionCampaign(CampaignSettings settings) {
+            return new DetectorSettings(
+                    confidence,
+                    drift,
+                    sequential,
+                    performance,
+                    onnx,
+                    squeezing,
+                    integrity,
+                    evasionEnsemble,
+                    extraction,
+                    queryAttack,
+                    blacklight,
+                    settings);
         }
 
         /** Whether any per-client detection runs (extraction, query attacks, Blacklight). */
@@ -413,6 +501,26 @@ public record ModelSpec(
             horizon = horizon == null ? Duration.ofHours(24) : horizon;
             maxEntries = maxEntries == null ? 250_000 : maxEntries;
             maxClientsPerHash = maxClientsPerHash == null ? 4 : maxClientsPerHash;
+            severity = severity == null ? Severity.HIGH : severity;
+        }
+    }
+
+    /**
+     * Evasion campaigns ({@code models[].detectors.evasion-campaign}): a client with at least
+     * {@code min-flagged} requests raising EVASION alerts (the ONNX detectors, squeezing or the
+     * ensemble) within {@code window} of event time becomes a subject of its own: one EVASION alert
+     * about the client, naming its flagged requests. The incident lasts while flagged requests keep
+     * coming less than {@code window} apart; after a quiet {@code window}, a new one can start.
+     *
+     * @param minFlagged flagged requests that make a campaign (default 5)
+     * @param window the event time they must fall within (default 10m)
+     * @param severity severity of the alerts (default HIGH)
+     */
+    public record CampaignSettings(Integer minFlagged, Duration window, Severity severity)
+            implements Serializable {
+        public CampaignSettings {
+            minFlagged = minFlagged == null ? 5 : minFlagged;
+            window = window == null ? Duration.ofMinutes(10) : window;
             severity = severity == null ? Severity.HIGH : severity;
         }
     }

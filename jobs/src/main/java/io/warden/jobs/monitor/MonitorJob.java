@@ -3,6 +3,7 @@ package io.warden.jobs.monitor;
 import io.warden.jobs.clients.BlacklightModels;
 import io.warden.jobs.clients.ClientModels;
 import io.warden.jobs.clients.ClientStage;
+import io.warden.jobs.clients.EvasionCampaigns;
 import io.warden.jobs.config.ConfigException;
 import io.warden.jobs.config.InputSettings;
 import io.warden.jobs.config.JobSettings;
@@ -233,12 +234,16 @@ public final class MonitorJob {
             deadLetters = deadLetters.union(performance.deadLetters());
         }
         if (catalog.anyOnnx()) {
-            alerts =
-                    alerts.union(
-                            OnnxStage.build(
-                                            OnnxDetectors.from(config),
-                                            scored.getSideOutput(ConfidenceScoring.OBSERVATIONS))
-                                    .alerts());
+            DataStream<Alert> evasion =
+                    OnnxStage.build(
+                                    OnnxDetectors.from(config),
+                                    scored.getSideOutput(ConfidenceScoring.OBSERVATIONS))
+                            .alerts();
+            alerts = alerts.union(evasion);
+            EvasionCampaigns campaigns = EvasionCampaigns.from(config);
+            if (campaigns != null) {
+                alerts = alerts.union(ClientStage.buildCampaigns(campaigns, evasion));
+            }
         }
         ClientModels clients = ClientModels.from(config);
         if (!clients.isEmpty()) {

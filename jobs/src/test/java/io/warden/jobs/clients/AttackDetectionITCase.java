@@ -112,20 +112,14 @@ class AttackDetectionITCase {
                         demo.profileSha256(),
                         demo.features(),
                         demo.output(),
-                        new ModelSpec.DetectorSettings(
-                                null,
-                                null,
-                                null,
-                                null,
-                                null,
-                                null,
-                                new IntegritySettings(1.0, 1e-4, 16, Duration.ofMillis(20), null),
-                                null,
-                                new ExtractionSettings(
-                                        null, null, null, null, null, null, null, null, null, null,
-                                        null, null, null, null),
-                                null,
-                                null),
+                        ModelSpec.DetectorSettings.defaults()
+                                .withIntegrity(
+                                        new IntegritySettings(
+                                                1.0, 1e-4, 16, Duration.ofMillis(20), null))
+                                .withExtraction(
+                                        new ExtractionSettings(
+                                                null, null, null, null, null, null, null, null,
+                                                null, null, null, null, null, null)),
                         new ServedModelSpec(
                                 served.path().toString(),
                                 served.sha256(),

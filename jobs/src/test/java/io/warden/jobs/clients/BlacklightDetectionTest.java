@@ -53,9 +53,7 @@ class BlacklightDetectionTest {
                         null,
                         new ModelSpec.FeatureSpec("x", null, List.of(8, 8)),
                         new ModelSpec.OutputSpec("p", null, List.of("a", "b")),
-                        new ModelSpec.DetectorSettings(
-                                null, null, null, null, null, null, null, null, null, null,
-                                settings));
+                        ModelSpec.DetectorSettings.defaults().withBlacklight(settings));
         return new BlacklightModels(Map.of("m", BlacklightModel.of(spec, null)));
     }
 

@@ -64,32 +64,24 @@ class ClientDetectionTest {
                 null,
                 new ModelSpec.FeatureSpec("x", null, List.of(WIDTH)),
                 new ModelSpec.OutputSpec("p", null, List.of("a", "b", "c")),
-                new ModelSpec.DetectorSettings(
-                        null,
-                        null,
-                        null,
-                        null,
-                        null,
-                        null,
-                        null,
-                        null,
-                        new ExtractionSettings(
-                                null,
-                                null,
-                                null,
-                                null,
-                                null,
-                                null,
-                                null,
-                                null,
-                                null,
-                                null,
-                                null,
-                                List.of(ExtractionSignalName.PRADA),
-                                Duration.ofMillis(TTL),
-                                null),
-                        queryAttack,
-                        null));
+                ModelSpec.DetectorSettings.defaults()
+                        .withExtraction(
+                                new ExtractionSettings(
+                                        null,
+                                        null,
+                                        null,
+                                        null,
+                                        null,
+                                        null,
+                                        null,
+                                        null,
+                                        null,
+                                        null,
+                                        null,
+                                        List.of(ExtractionSignalName.PRADA),
+                                        Duration.ofMillis(TTL),
+                                        null))
+                        .withQueryAttack(queryAttack));
     }
 
     /** Extraction and, with a fixed threshold, nearest-neighbour query-attack detection. */
