@@ -46,7 +46,7 @@ import org.apache.commons.math3.special.Beta;
  * consensus pass {@link #UNKNOWN}; the signals that need the missing value skip the record.
  *
  * <p>Immutable, serializable and shared by all contributors; each contributor has a {@link
- * ContributorState} (one keyed-state entry, a few hundred bytes).
+ * ContributorState} (one keyed-state entry, under 1 kB serialized).
  *
  * <pre>{@code
  * ContributorMonitor monitor = ContributorMonitor.builder(10)

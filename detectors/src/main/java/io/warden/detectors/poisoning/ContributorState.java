@@ -6,8 +6,9 @@ import java.io.Serializable;
  * Everything a {@link ContributorMonitor} keeps about one contributor, in one {@link Serializable}
  * object for one keyed-state entry. Its size does not grow with the number of records: two windowed
  * rates (three numbers each), {@code pairCounters} Space-Saving counters of (given, predicted)
- * pairs and a few counts, about 60 + 20&middot;{@code pairCounters} bytes of fields (a few hundred
- * bytes serialized). Not thread-safe; a keyed operator touches one key at a time.
+ * pairs and a few counts, about 60 + 20&middot;{@code pairCounters} bytes of fields (768 bytes
+ * Java-serialized with the default 8 counters). Not thread-safe; a keyed operator touches one key
+ * at a time.
  */
 public final class ContributorState implements Serializable {
 
