@@ -42,6 +42,7 @@ import io.warden.jobs.config.ModelSpec.OutputSpec;
 import io.warden.jobs.config.ModelSpec.PerformanceSettings;
 import io.warden.jobs.config.ModelSpec.QueryAttackSettings;
 import io.warden.jobs.config.ModelSpec.SequentialSettings;
+import io.warden.jobs.monitor.ModelCatalog;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -348,7 +349,8 @@ public final class ConfigLoader {
                                     ds.extraction(),
                                     ds.queryAttack(),
                                     ds.blacklight(),
-                                    ds.evasionCampaign()),
+                                    ds.evasionCampaign(),
+                                    ds.poisoning()),
                             m.servedModel());
             if (m.servedModel() != null && !blank(m.servedModel().model())) {
                 resolved = resolved.withServedModelFile(resolve(baseDir, m.servedModel().model()));
@@ -586,6 +588,43 @@ public final class ConfigLoader {
         ServedModelValidation.validate(m, profile, at, onnxNames, p);
         if (m.detectors().extraction() != null) {
             validateExtraction(m.detectors().extraction(), at + ".detectors.extraction", p);
+        }
+        ModelSpec.PoisoningSettings poisoning = m.detectors().poisoning();
+        if (poisoning != null) {
+            String pa = at + ".detectors.poisoning";
+            if (!ModelCatalog.performanceOn(m)) {
+                p.add(
+                        pa
+                                + ": needs detectors.performance (its label join matches labels"
+                                + " to predictions)");
+            }
+            Double rate = poisoning.expectedDisagreementRate();
+            if (rate != null && !(rate > 0 && rate < 1)) {
+                p.add(pa + ".expected-disagreement-rate: must be in (0, 1), got " + rate);
+            }
+            if (!(poisoning.alpha() > 0 && poisoning.alpha() < 1)) {
+                p.add(pa + ".alpha: must be in (0, 1), got " + poisoning.alpha());
+            }
+            if (poisoning.minRecords() < 1) {
+                p.add(pa + ".min-records: must be at least 1, got " + poisoning.minRecords());
+            }
+            if (poisoning.window() < poisoning.minRecords()) {
+                p.add(pa + ".window: must be at least min-records, got " + poisoning.window());
+            }
+            if (!(poisoning.concentrationThreshold() > 0
+                    && poisoning.concentrationThreshold() <= 1)) {
+                p.add(
+                        pa
+                                + ".concentration-threshold: must be in (0, 1], got "
+                                + poisoning.concentrationThreshold());
+            }
+            if (poisoning.minDisagreements() < 1) {
+                p.add(
+                        pa
+                                + ".min-disagreements: must be at least 1, got "
+                                + poisoning.minDisagreements());
+            }
+            positive(poisoning.idleTtl(), pa + ".idle-ttl", p);
         }
         ModelSpec.CampaignSettings campaign = m.detectors().evasionCampaign();
         if (campaign != null) {

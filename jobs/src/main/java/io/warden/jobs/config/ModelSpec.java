@@ -187,7 +187,8 @@ public record ModelSpec(
             ExtractionSettings extraction,
             QueryAttackSettings queryAttack,
             BlacklightSettings blacklight,
-            CampaignSettings evasionCampaign)
+            CampaignSettings evasionCampaign,
+            PoisoningSettings poisoning)
             implements Serializable {
         public DetectorSettings {
             onnx =
@@ -210,6 +211,7 @@ public record ModelSpec(
                     sequential,
                     performance,
                     onnx,
+                    null,
                     null,
                     null,
                     null,
@@ -252,7 +254,8 @@ public record ModelSpec(
                     extraction,
                     queryAttack,
                     blacklight,
-                    evasionCampaign);
+                    evasionCampaign,
+                    poisoning);
         }
 
         /** These settings with output integrity. */
@@ -269,7 +272,8 @@ public record ModelSpec(
                     extraction,
                     queryAttack,
                     blacklight,
-                    evasionCampaign);
+                    evasionCampaign,
+                    poisoning);
         }
 
         /** These settings with model-extraction detection. */
@@ -286,7 +290,8 @@ public record ModelSpec(
                     settings,
                     queryAttack,
                     blacklight,
-                    evasionCampaign);
+                    evasionCampaign,
+                    poisoning);
         }
 
         /** These settings with nearest-neighbour query-attack detection. */
@@ -303,7 +308,8 @@ public record ModelSpec(
                     extraction,
                     settings,
                     blacklight,
-                    evasionCampaign);
+                    evasionCampaign,
+                    poisoning);
         }
 
         /** These settings with Blacklight. */
@@ -320,7 +326,8 @@ public record ModelSpec(
                     extraction,
                     queryAttack,
                     settings,
-                    evasionCampaign);
+                    evasionCampaign,
+                    poisoning);
         }
 
         /** These settings with evasion-campaign detection. */
@@ -337,6 +344,25 @@ public record ModelSpec(
                     extraction,
                     queryAttack,
                     blacklight,
+                    settings,
+                    poisoning);
+        }
+
+        /** These settings with label-flip detection on the feedback stream. */
+        public DetectorSettings withPoisoning(PoisoningSettings settings) {
+            return new DetectorSettings(
+                    confidence,
+                    drift,
+                    sequential,
+                    performance,
+                    onnx,
+                    squeezing,
+                    integrity,
+                    evasionEnsemble,
+                    extraction,
+                    queryAttack,
+                    blacklight,
+                    evasionCampaign,
                     settings);
         }
 
@@ -522,6 +548,57 @@ public record ModelSpec(
             minFlagged = minFlagged == null ? 5 : minFlagged;
             window = window == null ? Duration.ofMinutes(10) : window;
             severity = severity == null ? Severity.HIGH : severity;
+        }
+    }
+
+    /**
+     * Label-flip poisoning of the feedback stream, per contributor ({@code
+     * models[].detectors.poisoning}; after Paudice, Mu&ntilde;oz-Gonz&aacute;lez &amp; Lupu, "Label
+     * Sanitization against Label Flipping Poisoning Attacks", 2018): every label that the
+     * realised-performance join matches to its prediction counts for its contributor, in keyed
+     * state per model version and contributor: the contributor's rate of disagreement with the
+     * model against the expected rate (a one-sided binomial test at {@code alpha}), and how much of
+     * its disagreement falls on one (given, predicted) class pair. The first time either fires, one
+     * POISONING alert about the contributor names the signals and the pair. Needs {@code
+     * detectors.performance} (its label join).
+     *
+     * @param expectedDisagreementRate the rate an honest contributor disagrees with the model at
+     *     (default: 1 − performance.reference-accuracy + 0.05 for honest label noise)
+     * @param alpha the binomial test's level (default 1e-4: it is repeated after every record)
+     * @param minRecords records before the disagreement signal can fire (default 50)
+     * @param window records the rates are over, roughly (default 1000)
+     * @param concentrationThreshold the top pair's share of disagreements that fires (default 0.3)
+     * @param minDisagreements disagreements before the pair signal can fire (default 30)
+     * @param idleTtl event time without a label after which a contributor's state is dropped
+     *     (default 7d)
+     * @param severity severity of the alerts (default HIGH)
+     */
+    public record PoisoningSettings(
+            Double expectedDisagreementRate,
+            Double alpha,
+            Integer minRecords,
+            Integer window,
+            Double concentrationThreshold,
+            Integer minDisagreements,
+            Duration idleTtl,
+            Severity severity)
+            implements Serializable {
+        public PoisoningSettings {
+            alpha = alpha == null ? 1e-4 : alpha;
+            minRecords = minRecords == null ? 50 : minRecords;
+            window = window == null ? 1000 : window;
+            concentrationThreshold = concentrationThreshold == null ? 0.3 : concentrationThreshold;
+            minDisagreements = minDisagreements == null ? 30 : minDisagreements;
+            idleTtl = idleTtl == null ? Duration.ofDays(7) : idleTtl;
+            severity = severity == null ? Severity.HIGH : severity;
+        }
+
+        /** The expected disagreement rate: as given, or from the model's reference accuracy. */
+        public double expectedRate(PerformanceSettings performance) {
+            if (expectedDisagreementRate != null) {
+                return expectedDisagreementRate;
+            }
+            return Math.min(0.99, 1 - performance.referenceAccuracy() + 0.05);
         }
     }
 

@@ -14,6 +14,7 @@ import io.warden.jobs.kafka.TopicAdmin;
 import io.warden.jobs.onnx.OnnxDetectors;
 import io.warden.jobs.onnx.OnnxStage;
 import io.warden.jobs.performance.PerformanceStage;
+import io.warden.jobs.poisoning.ContributorDetection;
 import io.warden.jobs.sequential.SequentialModels;
 import io.warden.jobs.sequential.SequentialStage;
 import io.warden.schemas.Alert;
@@ -232,6 +233,20 @@ public final class MonitorJob {
                             outputs.performanceReports());
             alerts = alerts.union(performance.alerts());
             deadLetters = deadLetters.union(performance.deadLetters());
+            ContributorDetection contributors = ContributorDetection.from(config);
+            if (contributors != null) {
+                alerts =
+                        alerts.union(
+                                performance
+                                        .labelled()
+                                        .filter(contributors::counts)
+                                        .name("contributor-labels")
+                                        .uid("contributor-labels")
+                                        .keyBy(ContributorDetection::key)
+                                        .process(contributors)
+                                        .name("detect-label-flipping")
+                                        .uid("detect-label-flipping"));
+            }
         }
         if (catalog.anyOnnx()) {
             DataStream<Alert> evasion =

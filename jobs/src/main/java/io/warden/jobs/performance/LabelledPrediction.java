@@ -20,6 +20,12 @@ public class LabelledPrediction {
     /** Index of the label among the model's classes, or {@link #UNLABELLED}. */
     public int labelClass;
 
+    /** Who gave the label, or null when unlabelled. */
+    public String contributorId;
+
+    /** The feedback record that gave the label, or null when unlabelled. */
+    public String feedbackId;
+
     /** {@link #labelClass} of a prediction that got no label in time. */
     public static final int UNLABELLED = -1;
 
@@ -34,6 +40,10 @@ public class LabelledPrediction {
         lp.predictedClass = p.predictedClass;
         lp.msp = p.msp;
         lp.labelClass = label == null ? UNLABELLED : label.labelClass;
+        if (label != null) {
+            lp.feedbackId = label.feedbackId;
+            lp.contributorId = label.feedback == null ? null : label.feedback.getContributorId();
+        }
         return lp;
     }
 }

@@ -42,8 +42,16 @@ import org.apache.flink.util.Collector;
 public final class PerformanceStage {
     private PerformanceStage() {}
 
-    /** Where the stage's results go. */
-    public record Result(DataStream<Alert> alerts, DataStream<DeadLetter> deadLetters) {}
+    /**
+     * Where the stage's results go.
+     *
+     * @param labelled the predictions whose label wait is over, with their labels (and who gave
+     *     them), for the poisoning detectors
+     */
+    public record Result(
+            DataStream<Alert> alerts,
+            DataStream<DeadLetter> deadLetters,
+            DataStream<LabelledPrediction> labelled) {}
 
     private record WindowSpec(Duration size, Duration labelWait) {
         String name() {
@@ -73,6 +81,7 @@ public final class PerformanceStage {
         }
         List<DataStream<PerformanceReport>> reports = new ArrayList<>();
         DataStream<DeadLetter> deadLetters = null;
+        DataStream<LabelledPrediction> labelled = null;
         Duration joinTimeout = config.input().joinTimeout();
         for (Map.Entry<WindowSpec, Set<String>> g : groups.entrySet()) {
             Set<String> names = Set.copyOf(g.getValue());
@@ -99,6 +108,7 @@ public final class PerformanceStage {
                             .uid(name + "-label-join");
             DataStream<DeadLetter> orphans = joined.getSideOutput(LabelJoin.DEAD_LETTERS);
             deadLetters = deadLetters == null ? orphans : deadLetters.union(orphans);
+            labelled = labelled == null ? joined : labelled.union(joined);
             reports.add(
                     joined.keyBy(p -> p.modelKey)
                             .window(
@@ -124,7 +134,7 @@ public final class PerformanceStage {
                         .process(new PerformanceAlerting(config))
                         .name("performance-hysteresis")
                         .uid("performance-hysteresis");
-        return new Result(alerts, deadLetters);
+        return new Result(alerts, deadLetters, labelled);
     }
 
     private static boolean performanceOn(WardenConfig config, Observation o) {

@@ -211,4 +211,39 @@ class ClientDetectorsConfigTest {
                         "blacklight.match-threshold: must be in [1, fingerprint-size]")
                 .hasMessageContaining("blacklight.max-entries: must be at least fingerprint-size");
     }
+
+    @Test
+    void shouldRefusePoisoningDetectionWithoutTheLabelJoin() {
+        assertThatThrownBy(
+                        () ->
+                                ConfigLoader.parse(
+                                        """
+                                        kafka:
+                                          bootstrap-servers: localhost:9092
+                                        models:
+                                          - name: digits
+                                            features: {tensor: x, shape: [8, 8]}
+                                            output: {tensor: p, classes: [a, b, c]}
+                                            detectors:
+                                              poisoning: {expected-disagreement-rate: 1.5}
+                                        """,
+                                        Path.of("."),
+                                        "warden.yaml",
+                                        Map.of()))
+                .hasMessageContaining("models[0].detectors.poisoning: needs detectors.performance")
+                .hasMessageContaining(
+                        "poisoning.expected-disagreement-rate: must be in (0, 1), got 1.5");
+    }
+
+    @Test
+    void shouldDeriveTheExpectedDisagreementFromTheReferenceAccuracy() {
+        ModelSpec.PoisoningSettings s =
+                new ModelSpec.PoisoningSettings(null, null, null, null, null, null, null, null);
+        ModelSpec.PerformanceSettings performance =
+                new ModelSpec.PerformanceSettings(
+                        null, null, null, 0.9, null, null, null, null, null, null, null, null);
+        assertThat(s.expectedRate(performance))
+                .isCloseTo(0.15, org.assertj.core.data.Offset.offset(1e-12));
+        assertThat(s.idleTtl()).isEqualTo(Duration.ofDays(7));
+    }
 }
