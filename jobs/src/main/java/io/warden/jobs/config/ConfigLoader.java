@@ -357,7 +357,7 @@ public final class ConfigLoader {
             }
             models.add(resolved);
         }
-        return new WardenConfig(c.kafka(), c.topics(), c.input(), c.job(), models);
+        return new WardenConfig(c.kafka(), c.topics(), c.input(), c.job(), models, c.policy());
     }
 
     private static List<OnnxDetectorSettings> resolveOnnx(
@@ -402,6 +402,7 @@ public final class ConfigLoader {
                             });
         }
         validateTopics(c.topics(), p);
+        validatePolicy(c.policy(), p);
         InputSettings in = c.input();
         positive(in.joinTimeout(), "input.join-timeout", p);
         notNegative(in.maxOutOfOrderness(), "input.max-out-of-orderness", p);
@@ -647,6 +648,26 @@ public final class ConfigLoader {
         if (m.detectors().queryAttack() != null) {
             validateQueryAttack(
                     m.detectors().queryAttack(), m, profile, at + ".detectors.query-attack", p);
+        }
+    }
+
+    private static void validatePolicy(PolicySettings policy, List<String> p) {
+        Set<String> names = new HashSet<>();
+        for (int i = 0; i < policy.rules().size(); i++) {
+            String at = "policy.rules[" + i + "]";
+            PolicySettings.RuleSettings r = policy.rules().get(i);
+            if (r == null) {
+                p.add(at + ": empty entry (name, kinds, subject, action)");
+                continue;
+            }
+            if (r.name() != null && !names.add(r.name())) {
+                p.add(at + ".name: '" + r.name() + "' is used by another rule");
+            }
+            try {
+                r.toRule();
+            } catch (IllegalArgumentException | NullPointerException e) {
+                p.add(at + ": " + e.getMessage());
+            }
         }
     }
 

@@ -15,6 +15,7 @@ import io.warden.jobs.onnx.OnnxDetectors;
 import io.warden.jobs.onnx.OnnxStage;
 import io.warden.jobs.performance.PerformanceStage;
 import io.warden.jobs.poisoning.ContributorDetection;
+import io.warden.jobs.policy.PolicyDecisions;
 import io.warden.jobs.sequential.SequentialModels;
 import io.warden.jobs.sequential.SequentialStage;
 import io.warden.schemas.Alert;
@@ -22,6 +23,7 @@ import io.warden.schemas.DeadLetter;
 import io.warden.schemas.DriftReport;
 import io.warden.schemas.InferenceEvent;
 import io.warden.schemas.PerformanceReport;
+import io.warden.schemas.QuarantineDecision;
 import io.warden.schemas.ScoreRecord;
 import io.warden.schemas.SourceRef;
 import java.time.Duration;
@@ -70,7 +72,8 @@ public final class MonitorJob {
             Sink<DeadLetter> deadLetters,
             Sink<ScoreRecord> scores,
             Sink<DriftReport> driftReports,
-            Sink<PerformanceReport> performanceReports) {}
+            Sink<PerformanceReport> performanceReports,
+            Sink<QuarantineDecision> decisions) {}
 
     /** Checkpointing and parallelism as the config says. */
     public static void configure(StreamExecutionEnvironment env, WardenConfig config) {
@@ -138,7 +141,8 @@ public final class MonitorJob {
     }
 
     /**
-     * Kafka sinks for the alerts, dead-letter, drift, performance and (optionally) scores topics.
+     * Kafka sinks for the alerts, dead-letter, drift, performance and (optionally) scores and
+     * decisions topics.
      */
     public static Outputs kafkaOutputs(WardenConfig config) {
         return new Outputs(
@@ -161,7 +165,14 @@ public final class MonitorJob {
                         config,
                         config.topics().performance(),
                         PerformanceReport::getReportId,
-                        "performance"));
+                        "performance"),
+                config.policy().rules().isEmpty()
+                        ? null
+                        : KafkaConnectors.sink(
+                                config,
+                                config.topics().decisions(),
+                                QuarantineDecision::getDecisionId,
+                                "decisions"));
     }
 
     /**
@@ -276,6 +287,23 @@ public final class MonitorJob {
                                     scored.getSideOutput(ConfidenceScoring.OBSERVATIONS)));
         }
         alerts.sinkTo(outputs.alerts()).name("alerts-sink").uid("alerts-sink");
+        PolicyDecisions policy = PolicyDecisions.from(config);
+        if (policy != null) {
+            if (outputs.decisions() == null) {
+                throw new IllegalArgumentException(
+                        "the config has policy rules, but the job has no decisions output");
+            }
+            alerts.filter(policy::counts)
+                    .name("policy-alerts")
+                    .uid("policy-alerts")
+                    .keyBy(PolicyDecisions::key)
+                    .process(policy)
+                    .name("policy")
+                    .uid("policy")
+                    .sinkTo(outputs.decisions())
+                    .name("decisions-sink")
+                    .uid("decisions-sink");
+        }
         deadLetters.sinkTo(outputs.deadLetters()).name("deadletter-sink").uid("deadletter-sink");
         if (outputs.scores() != null) {
             scored.sinkTo(outputs.scores()).name("scores-sink").uid("scores-sink");
@@ -303,6 +331,9 @@ public final class MonitorJob {
         if (config.models().stream()
                 .anyMatch(m -> m.detectors().drift() != null && m.detectors().drift().enabled())) {
             used.put("topics.drift", config.topics().drift());
+        }
+        if (!config.policy().rules().isEmpty()) {
+            used.put("topics.decisions", config.topics().decisions());
         }
         if (config.models().stream().anyMatch(ModelCatalog::performanceOn)) {
             used.put("topics.feedback", config.topics().feedback());

@@ -9,6 +9,7 @@ import io.warden.jobs.config.ModelSpec;
 import io.warden.jobs.config.ModelSpec.ExtractionSettings;
 import io.warden.jobs.config.ModelSpec.IntegritySettings;
 import io.warden.jobs.config.ModelSpec.ServedModelSpec;
+import io.warden.jobs.config.PolicySettings;
 import io.warden.jobs.config.TopicSettings;
 import io.warden.jobs.config.WardenConfig;
 import io.warden.jobs.demo.Demo;
@@ -21,9 +22,12 @@ import io.warden.jobs.monitor.MonitorRuns;
 import io.warden.jobs.onnx.SoftmaxLinearModel;
 import io.warden.schemas.Alert;
 import io.warden.schemas.AlertKind;
+import io.warden.schemas.DecisionAction;
 import io.warden.schemas.InferenceRequest;
 import io.warden.schemas.InferenceResponse;
+import io.warden.schemas.QuarantineDecision;
 import io.warden.schemas.SubjectType;
+import io.warden.schemas.TargetType;
 import io.warden.schemas.Tensor;
 import io.warden.schemas.TensorDatatype;
 import io.warden.schemas.codec.AvroCodec;
@@ -56,6 +60,7 @@ class AttackDetectionITCase {
     private static final Instant START = Instant.parse("2026-12-03T10:00:00Z");
     private static final int WIDTH = DemoModel.FEATURES.size();
     private static final int CLASSES = 4;
+    private static final Duration BLOCK_FOR = Duration.ofMinutes(5);
 
     @RegisterExtension static final EmbeddedKafkaExtension KAFKA = new EmbeddedKafkaExtension();
 
@@ -101,6 +106,7 @@ class AttackDetectionITCase {
                         t.requests(),
                         t.responses(),
                         t.alerts(),
+                        t.decisions(),
                         t.scores(),
                         t.deadLetter());
         ModelSpec demo = c.models().get(0);
@@ -143,7 +149,29 @@ class AttackDetectionITCase {
                         Duration.ofSeconds(2),
                         null),
                 c.job().withCheckpointInterval(Duration.ofMillis(500)),
-                List.of(model));
+                List.of(model),
+                new PolicySettings(
+                        List.of(
+                                new PolicySettings.RuleSettings(
+                                        "block-extraction",
+                                        List.of(AlertKind.EXTRACTION),
+                                        null,
+                                        SubjectType.CLIENT,
+                                        DecisionAction.BLOCK,
+                                        1,
+                                        null,
+                                        BLOCK_FOR,
+                                        null),
+                                new PolicySettings.RuleSettings(
+                                        "quarantine-tampered",
+                                        List.of(AlertKind.INTEGRITY),
+                                        null,
+                                        SubjectType.REQUEST,
+                                        DecisionAction.QUARANTINE,
+                                        1,
+                                        null,
+                                        null,
+                                        null))));
     }
 
     private static Tensor tensor(String name, double[] values) {
@@ -269,5 +297,38 @@ class AttackDetectionITCase {
                 .extracting(Alert::getAlertId)
                 .containsExactlyInAnyOrderElementsOf(expected);
         assertThat(alerts).hasSize(expected.size() + 1);
+
+        // The policy: one BLOCK of the attacker and its RELEASE when the block expires (the end of
+        // the bounded input moves event time past it), one QUARANTINE per tampered response.
+        List<QuarantineDecision> decisions =
+                KafkaRecords.readCommitted(
+                        KAFKA.bootstrapServers(),
+                        config.topics().decisions(),
+                        tampered.size() + 2,
+                        QuarantineDecision.class);
+        assertThat(decisions).hasSize(tampered.size() + 2);
+        List<QuarantineDecision> client =
+                decisions.stream()
+                        .filter(d -> d.getTarget().getType() == TargetType.CLIENT)
+                        .toList();
+        assertThat(client)
+                .extracting(QuarantineDecision::getAction)
+                .containsExactlyInAnyOrder(DecisionAction.BLOCK, DecisionAction.RELEASE);
+        assertThat(client).allMatch(d -> d.getTarget().getId().equals("attacker"));
+        QuarantineDecision block =
+                client.stream()
+                        .filter(d -> d.getAction() == DecisionAction.BLOCK)
+                        .findFirst()
+                        .orElseThrow();
+        assertThat(block.getReasons()).containsExactly(extraction.get(0).getAlertId());
+        assertThat(block.getExpiresAt()).isEqualTo(block.getEffectiveFrom().plus(BLOCK_FOR));
+        assertThat(
+                        decisions.stream()
+                                .filter(d -> d.getTarget().getType() == TargetType.REQUEST)
+                                .map(d -> d.getTarget().getId()))
+                .containsExactlyInAnyOrderElementsOf(tampered);
+        assertThat(decisions)
+                .filteredOn(d -> d.getTarget().getType() == TargetType.REQUEST)
+                .allMatch(d -> d.getAction() == DecisionAction.QUARANTINE);
     }
 }
