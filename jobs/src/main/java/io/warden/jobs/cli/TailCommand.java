@@ -9,6 +9,7 @@ import io.warden.schemas.ScoreRecord;
 import io.warden.schemas.codec.AvroCodec;
 import io.warden.schemas.codec.CodecException;
 import io.warden.schemas.codec.JsonCodec;
+import io.warden.schemas.codec.OcsfDetectionFinding;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -82,6 +83,13 @@ final class TailCommand implements Callable<Integer> {
             names = "--json",
             description = "One JSON object per line (warden JSON), for jq and scripts.")
     boolean json;
+
+    @Option(
+            names = "--ocsf",
+            description =
+                    "Alerts as OCSF Detection Findings (class 2004), one JSON object per line, for"
+                            + " SIEMs; other records are skipped (noted on stderr).")
+    boolean ocsf;
 
     @Override
     public Integer call() {
@@ -164,7 +172,21 @@ final class TailCommand implements Callable<Integer> {
                             + " <not a warden Avro record: "
                             + e.getMessage()
                             + ">";
-            (json ? err : out).println(marker);
+            (json || ocsf ? err : out).println(marker);
+            return;
+        }
+        if (ocsf) {
+            if (value instanceof Alert a) {
+                out.println(OcsfDetectionFinding.toJson(a));
+            } else {
+                err.println(
+                        r.topic()
+                                + "/"
+                                + r.partition()
+                                + "@"
+                                + r.offset()
+                                + " <not an alert, skipped with --ocsf>");
+            }
             return;
         }
         out.println(json ? JsonCodec.standard().toJson(value) : oneLine(value));

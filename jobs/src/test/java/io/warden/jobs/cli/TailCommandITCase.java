@@ -131,6 +131,26 @@ class TailCommandITCase {
     }
 
     @Test
+    void shouldPrintAlertsAsOcsfFindingsAndSkipTheRest() throws Exception {
+        Cli.Result result = Cli.run(tail("--ocsf", "--max", "6"));
+
+        assertThat(result.exitCode()).as("%s", result).isZero();
+        ObjectMapper mapper = new ObjectMapper();
+        List<String> uids = new ArrayList<>();
+        for (String line : result.outLines()) {
+            JsonNode node = mapper.readTree(line);
+            assertThat(node.get("class_uid").asInt()).isEqualTo(2004);
+            uids.add(node.get("finding_info").get("uid").asText());
+        }
+        List<String> alertIds = new ArrayList<>();
+        ALL.stream()
+                .filter(r -> r instanceof Alert)
+                .forEach(r -> alertIds.add(((Alert) r).getAlertId()));
+        assertThat(uids).containsExactlyInAnyOrderElementsOf(alertIds);
+        assertThat(result.err()).contains("<not an alert, skipped with --ocsf>");
+    }
+
+    @Test
     void shouldStopAfterTheIdleTimeout() {
         Cli.Result result = Cli.run(tail("--idle-timeout", "1"));
 
