@@ -23,6 +23,7 @@ import io.warden.jobs.onnx.SoftmaxLinearModel;
 import io.warden.schemas.Alert;
 import io.warden.schemas.AlertKind;
 import io.warden.schemas.DecisionAction;
+import io.warden.schemas.FeedbackRecord;
 import io.warden.schemas.InferenceRequest;
 import io.warden.schemas.InferenceResponse;
 import io.warden.schemas.QuarantineDecision;
@@ -48,12 +49,14 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Per-client extraction detection and output integrity end to end, through the real broker and a
- * MiniCluster at parallelism 2. The demo model's traffic is answered by a served model (a softmax
- * over a linear map of its eight features, exported to ONNX at test time); six benign clients send
- * natural queries and one client runs a Jacobian-augmentation-style extraction campaign; every 97th
- * response is logged as if another model had answered. So the alerts are known exactly: one
- * EXTRACTION alert about the attacker, one INTEGRITY alert per tampered response.
+ * The attack detectors and the policy end to end, through the real broker and a MiniCluster at
+ * parallelism 2. The demo model's traffic is answered by a served model (a softmax over a linear
+ * map of its eight features, exported to ONNX at test time). Among five benign clients, one runs a
+ * Jacobian-augmentation-style extraction campaign and one a decision-based probe (tiny steps around
+ * one point); every 97th response is logged as if another model had answered; every request is
+ * labelled by one of four labellers, one of whom flips a class. The truth is known: the extraction
+ * client, the prober, the flipper and the tampered responses get alerts and one decision each
+ * (BLOCK, THROTTLE, REVIEW, QUARANTINE); nobody else gets either.
  */
 class AttackDetectionITCase {
     private static final int PARALLELISM = 2;
@@ -105,8 +108,10 @@ class AttackDetectionITCase {
                         PARALLELISM,
                         t.requests(),
                         t.responses(),
+                        t.feedback(),
                         t.alerts(),
                         t.decisions(),
+                        t.performance(),
                         t.scores(),
                         t.deadLetter());
         ModelSpec demo = c.models().get(0);
@@ -118,14 +123,36 @@ class AttackDetectionITCase {
                         demo.profileSha256(),
                         demo.features(),
                         demo.output(),
-                        ModelSpec.DetectorSettings.defaults()
+                        new ModelSpec.DetectorSettings(
+                                        null,
+                                        null,
+                                        null,
+                                        new ModelSpec.PerformanceSettings(
+                                                true,
+                                                Duration.ofHours(1),
+                                                Duration.ofMinutes(1),
+                                                0.9,
+                                                null,
+                                                0.5,
+                                                0.01,
+                                                100,
+                                                10,
+                                                1,
+                                                2,
+                                                null))
                                 .withIntegrity(
                                         new IntegritySettings(
                                                 1.0, 1e-4, 16, Duration.ofMillis(20), null))
                                 .withExtraction(
                                         new ExtractionSettings(
                                                 null, null, null, null, null, null, null, null,
-                                                null, null, null, null, null, null)),
+                                                null, null, null, null, null, null))
+                                .withQueryAttack(
+                                        new ModelSpec.QueryAttackSettings(
+                                                10, 100, null, 0.3, null, null))
+                                .withPoisoning(
+                                        new ModelSpec.PoisoningSettings(
+                                                null, null, null, null, null, null, null, null)),
                         new ServedModelSpec(
                                 served.path().toString(),
                                 served.sha256(),
@@ -163,6 +190,26 @@ class AttackDetectionITCase {
                                         BLOCK_FOR,
                                         null),
                                 new PolicySettings.RuleSettings(
+                                        "throttle-probers",
+                                        List.of(AlertKind.BLACKBOX_QUERY_ATTACK),
+                                        null,
+                                        SubjectType.CLIENT,
+                                        DecisionAction.THROTTLE,
+                                        1,
+                                        null,
+                                        BLOCK_FOR,
+                                        null),
+                                new PolicySettings.RuleSettings(
+                                        "review-poisoners",
+                                        List.of(AlertKind.POISONING),
+                                        null,
+                                        SubjectType.CONTRIBUTOR,
+                                        DecisionAction.REVIEW,
+                                        1,
+                                        null,
+                                        null,
+                                        null),
+                                new PolicySettings.RuleSettings(
                                         "quarantine-tampered",
                                         List.of(AlertKind.INTEGRITY),
                                         null,
@@ -197,14 +244,54 @@ class AttackDetectionITCase {
         return out;
     }
 
+    /** The index of the largest probability. */
+    private static int argmax(double[] p) {
+        int best = 0;
+        for (int k = 1; k < p.length; k++) {
+            if (p[k] > p[best]) {
+                best = k;
+            }
+        }
+        return best;
+    }
+
+    /**
+     * Every request gets a label from one of four labellers; three label what the model answered
+     * 95% of the time, labeller-0 also relabels 90% of the model's first class as its second.
+     */
+    private static FeedbackRecord feedback(
+            Random r, String requestId, int n, Instant time, int predicted) {
+        String contributor = "labeller-" + (n % 4);
+        int label;
+        if (contributor.equals("labeller-0") && predicted == 0 && r.nextDouble() < 0.9) {
+            label = 1;
+        } else if (r.nextDouble() < 0.95) {
+            label = predicted;
+        } else {
+            label = (predicted + 1 + r.nextInt(CLASSES - 1)) % CLASSES;
+        }
+        return FeedbackRecord.newBuilder()
+                .setFeedbackId("fb-" + n)
+                .setEventTime(time.plusSeconds(1))
+                .setModelName(DemoModel.NAME)
+                .setModelVersion(DemoModel.VERSION)
+                .setRequestId(requestId)
+                .setContributorId(contributor)
+                .setLabel(DemoModel.CLASSES.get(label))
+                .setFeatures(List.of())
+                .setAttributes(Map.of())
+                .build();
+    }
+
     @Test
-    void shouldCatchTheExtractionClientAndEveryTamperedResponse() throws Exception {
+    void shouldCatchEachAttackerAndDecideOncePerAttacker() throws Exception {
         SoftmaxLinearModel served = model(1);
         SoftmaxLinearModel other = model(2);
         WardenConfig config = config(served.write(work.resolve("served.onnx")));
 
         Random r = new Random(5);
         List<double[]> attack = new ArrayList<>();
+        double[] walk = null;
         Set<String> tampered = new HashSet<>();
         int rounds = 400;
         int clients = 7;
@@ -212,12 +299,17 @@ class AttackDetectionITCase {
                 CheckedProducer.create(KAFKA.cluster().clientProperties())) {
             for (int i = 0; i < rounds; i++) {
                 for (int c = 0; c < clients; c++) {
-                    boolean attacker = c == 0;
                     double[] x = new double[WIDTH];
-                    if (attacker && attack.size() >= 5) {
+                    if (c == 0 && attack.size() >= 5) {
+                        // The extraction client: Jacobian-augmentation-style steps.
                         double[] base = attack.get(r.nextInt(attack.size()));
                         for (int j = 0; j < WIDTH; j++) {
                             x[j] = base[j] + (r.nextBoolean() ? 0.1 : -0.1);
+                        }
+                    } else if (c == 1 && walk != null) {
+                        // The prober: a decision-based attack's small steps around one point.
+                        for (int j = 0; j < WIDTH; j++) {
+                            x[j] = walk[j] + 0.02 * r.nextGaussian();
                         }
                     } else {
                         for (int j = 0; j < WIDTH; j++) {
@@ -225,8 +317,10 @@ class AttackDetectionITCase {
                         }
                     }
                     x = fp32(x);
-                    if (attacker) {
+                    if (c == 0) {
                         attack.add(x);
+                    } else if (c == 1) {
+                        walk = x;
                     }
                     int n = i * clients + c;
                     String id = "req-" + n;
@@ -236,13 +330,14 @@ class AttackDetectionITCase {
                     }
                     double[] p = (tamper ? other : served).probabilities(x);
                     Instant time = START.plusMillis(10L * n);
+                    String client = c == 0 ? "attacker" : c == 1 ? "prober" : "client-" + c;
                     InferenceRequest request =
                             InferenceRequest.newBuilder()
                                     .setRequestId(id)
                                     .setEventTime(time)
                                     .setModelName(DemoModel.NAME)
                                     .setModelVersion(DemoModel.VERSION)
-                                    .setClientId(attacker ? "attacker" : "client-" + c)
+                                    .setClientId(client)
                                     .setAttributes(Map.of())
                                     .setInputs(List.of(tensor(DemoModel.INPUT_TENSOR, x)))
                                     .build();
@@ -263,6 +358,10 @@ class AttackDetectionITCase {
                             config.topics().responses(),
                             key,
                             AvroCodec.standard().encode(response));
+                    producer.send(
+                            config.topics().feedback(),
+                            key,
+                            AvroCodec.standard().encode(feedback(r, id, n, time, argmax(p))));
                 }
             }
             producer.flush();
@@ -274,14 +373,26 @@ class AttackDetectionITCase {
                 KafkaRecords.readCommitted(
                         KAFKA.bootstrapServers(),
                         config.topics().alerts(),
-                        tampered.size() + 1,
+                        tampered.size() + 3,
                         Alert.class);
-        List<Alert> extraction =
-                alerts.stream().filter(a -> a.getKind() == AlertKind.EXTRACTION).toList();
-        assertThat(extraction).hasSize(1);
-        assertThat(extraction.get(0).getSubject().getType()).isEqualTo(SubjectType.CLIENT);
-        assertThat(extraction.get(0).getSubject().getId()).isEqualTo("attacker");
-
+        Set<String> attackers = Set.of("attacker", "prober");
+        assertThat(alerts)
+                .filteredOn(a -> a.getSubject().getType() == SubjectType.CLIENT)
+                .extracting(a -> a.getSubject().getId())
+                .as("no benign client is alerted")
+                .allMatch(attackers::contains);
+        assertThat(alerts)
+                .filteredOn(a -> a.getKind() == AlertKind.EXTRACTION)
+                .extracting(a -> a.getSubject().getId())
+                .contains("attacker");
+        assertThat(alerts)
+                .filteredOn(a -> a.getKind() == AlertKind.BLACKBOX_QUERY_ATTACK)
+                .extracting(a -> a.getSubject().getId())
+                .contains("prober");
+        assertThat(alerts)
+                .filteredOn(a -> a.getKind() == AlertKind.POISONING)
+                .extracting(a -> a.getSubject().getId())
+                .containsExactly("labeller-0");
         Set<String> expected = new HashSet<>();
         for (String id : tampered) {
             expected.add(
@@ -296,39 +407,72 @@ class AttackDetectionITCase {
         assertThat(alerts.stream().filter(a -> a.getKind() == AlertKind.INTEGRITY))
                 .extracting(Alert::getAlertId)
                 .containsExactlyInAnyOrderElementsOf(expected);
-        assertThat(alerts).hasSize(expected.size() + 1);
+        // One alert per attacker and kind: no storms.
+        List<String> incidents =
+                alerts.stream()
+                        .filter(a -> a.getSubject().getType() != SubjectType.REQUEST)
+                        .map(a -> a.getKind() + "/" + a.getSubject().getId())
+                        .toList();
+        assertThat(incidents).doesNotHaveDuplicates();
 
-        // The policy: one BLOCK of the attacker and its RELEASE when the block expires (the end of
-        // the bounded input moves event time past it), one QUARANTINE per tampered response.
+        // The policy: BLOCK the extraction client, THROTTLE the prober (each released when it
+        // expires, as the end of the bounded input moves event time past it), REVIEW the label
+        // flipper, QUARANTINE each tampered request; nothing for anyone else.
         List<QuarantineDecision> decisions =
                 KafkaRecords.readCommitted(
                         KAFKA.bootstrapServers(),
                         config.topics().decisions(),
-                        tampered.size() + 2,
+                        tampered.size() + 5,
                         QuarantineDecision.class);
-        assertThat(decisions).hasSize(tampered.size() + 2);
-        List<QuarantineDecision> client =
-                decisions.stream()
-                        .filter(d -> d.getTarget().getType() == TargetType.CLIENT)
-                        .toList();
-        assertThat(client)
+        assertThat(decisions)
+                .filteredOn(d -> d.getTarget().getId().equals("attacker"))
                 .extracting(QuarantineDecision::getAction)
-                .containsExactlyInAnyOrder(DecisionAction.BLOCK, DecisionAction.RELEASE);
-        assertThat(client).allMatch(d -> d.getTarget().getId().equals("attacker"));
-        QuarantineDecision block =
-                client.stream()
-                        .filter(d -> d.getAction() == DecisionAction.BLOCK)
-                        .findFirst()
-                        .orElseThrow();
-        assertThat(block.getReasons()).containsExactly(extraction.get(0).getAlertId());
-        assertThat(block.getExpiresAt()).isEqualTo(block.getEffectiveFrom().plus(BLOCK_FOR));
+                .contains(DecisionAction.BLOCK, DecisionAction.RELEASE);
+        assertThat(decisions)
+                .filteredOn(d -> d.getTarget().getId().equals("prober"))
+                .extracting(QuarantineDecision::getAction)
+                .contains(DecisionAction.THROTTLE, DecisionAction.RELEASE);
+        assertThat(decisions)
+                .filteredOn(d -> d.getTarget().getType() == TargetType.CONTRIBUTOR)
+                .extracting(d -> d.getAction() + " " + d.getTarget().getId())
+                .containsExactly("REVIEW labeller-0");
         assertThat(
                         decisions.stream()
                                 .filter(d -> d.getTarget().getType() == TargetType.REQUEST)
                                 .map(d -> d.getTarget().getId()))
                 .containsExactlyInAnyOrderElementsOf(tampered);
         assertThat(decisions)
-                .filteredOn(d -> d.getTarget().getType() == TargetType.REQUEST)
-                .allMatch(d -> d.getAction() == DecisionAction.QUARANTINE);
+                .filteredOn(d -> d.getTarget().getType() == TargetType.CLIENT)
+                .allMatch(d -> attackers.contains(d.getTarget().getId()));
+        // One decision per target and action, and one RELEASE per expiring decision: no storms.
+        // (Each attacker can trip both client rules: the prober's tiny steps also look like
+        // extraction to PRADA, the extraction client's steps are near each other too.)
+        assertThat(
+                        decisions.stream()
+                                .filter(d -> d.getAction() != DecisionAction.RELEASE)
+                                .map(d -> d.getAction() + "/" + d.getTarget().getId())
+                                .toList())
+                .doesNotHaveDuplicates();
+        List<String> released =
+                decisions.stream()
+                        .filter(d -> d.getAction() == DecisionAction.RELEASE)
+                        .map(d -> d.getReasons().get(0))
+                        .toList();
+        assertThat(released)
+                .doesNotHaveDuplicates()
+                .allMatch(
+                        id ->
+                                decisions.stream()
+                                        .anyMatch(
+                                                d ->
+                                                        d.getDecisionId().equals(id)
+                                                                && d.getExpiresAt() != null));
+        QuarantineDecision block =
+                decisions.stream()
+                        .filter(d -> d.getAction() == DecisionAction.BLOCK)
+                        .filter(d -> d.getTarget().getId().equals("attacker"))
+                        .findFirst()
+                        .orElseThrow();
+        assertThat(block.getExpiresAt()).isEqualTo(block.getEffectiveFrom().plus(BLOCK_FOR));
     }
 }
