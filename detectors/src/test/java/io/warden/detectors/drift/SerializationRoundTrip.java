@@ -8,11 +8,11 @@ import java.io.ObjectOutputStream;
 import java.io.UncheckedIOException;
 
 /** Java serialization there and back, as Flink does with the objects an operator holds. */
-final class SerializationRoundTrip {
+public final class SerializationRoundTrip {
 
     private SerializationRoundTrip() {}
 
-    static byte[] serialize(Object value) {
+    public static byte[] serialize(Object value) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
             out.writeObject(value);
@@ -22,14 +22,14 @@ final class SerializationRoundTrip {
         return bytes.toByteArray();
     }
 
-    static Object deserialize(byte[] bytes) throws IOException, ClassNotFoundException {
+    public static Object deserialize(byte[] bytes) throws IOException, ClassNotFoundException {
         try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes))) {
             return in.readObject();
         }
     }
 
     @SuppressWarnings("unchecked")
-    static <T> T roundTrip(T value) {
+    public static <T> T roundTrip(T value) {
         try {
             return (T) deserialize(serialize(value));
         } catch (IOException e) {

@@ -3,6 +3,7 @@ package io.warden.detectors.query;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.warden.detectors.drift.SerializationRoundTrip;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

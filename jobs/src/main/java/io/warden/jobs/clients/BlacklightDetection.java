@@ -6,20 +6,16 @@ import io.warden.detectors.query.BlacklightVerdict;
 import io.warden.detectors.query.ClientMatch;
 import io.warden.jobs.clients.BlacklightModels.BlacklightModel;
 import io.warden.jobs.drift.Observation;
-import io.warden.jobs.monitor.Ids;
 import io.warden.schemas.Alert;
 import io.warden.schemas.AlertKind;
 import io.warden.schemas.DetectorScore;
 import io.warden.schemas.Evidence;
-import io.warden.schemas.Subject;
-import io.warden.schemas.SubjectType;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.io.Serializable;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -214,22 +210,9 @@ public final class BlacklightDetection extends KeyedProcessFunction<String, Obse
                         v.fingerprintSize(),
                         v.matchThreshold(),
                         named.isEmpty() ? "no remembered client" : String.join(", ", named));
-        return Alert.newBuilder()
-                .setAlertId(
-                        Ids.of(
-                                AlertKind.BLACKBOX_QUERY_ATTACK.name(),
-                                o.modelName,
-                                o.modelVersion,
-                                SubjectType.CLIENT.name(),
-                                client,
-                                Observation.rowKey(o.requestId, o.row),
-                                BlacklightDetector.DETECTOR))
-                .setEventTime(Instant.ofEpochMilli(o.eventTime))
-                .setModelName(o.modelName)
-                .setModelVersion(o.modelVersion)
-                .setKind(AlertKind.BLACKBOX_QUERY_ATTACK)
+        return ClientDetection.clientAlert(
+                        AlertKind.BLACKBOX_QUERY_ATTACK, o, client, BlacklightDetector.DETECTOR)
                 .setSeverity(model.severity())
-                .setSubject(new Subject(SubjectType.CLIENT, client))
                 .setSummary(summary)
                 .setScores(
                         List.of(
@@ -246,7 +229,6 @@ public final class BlacklightDetection extends KeyedProcessFunction<String, Obse
                                 .setDetails(details)
                                 .build())
                 .setAtlasTechnique(ATLAS_BLACK_BOX)
-                .setWindow(null)
                 .setProfileId(model.profileId())
                 .build();
     }

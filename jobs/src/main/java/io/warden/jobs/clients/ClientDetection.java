@@ -8,6 +8,7 @@ import io.warden.detectors.query.NearestNeighbourQueryDetector;
 import io.warden.detectors.query.NearestNeighbourVerdict;
 import io.warden.detectors.query.QueryHistory;
 import io.warden.jobs.drift.Observation;
+import io.warden.jobs.monitor.IdleExpiry;
 import io.warden.jobs.monitor.Ids;
 import io.warden.schemas.Alert;
 import io.warden.schemas.AlertKind;
@@ -68,7 +69,7 @@ public final class ClientDetection extends KeyedProcessFunction<String, Observat
 
     private transient ValueState<ExtractionState> extraction;
     private transient ValueState<QueryHistory> queries;
-    private transient ValueState<Long> expiry;
+    private transient IdleExpiry expiry;
     private transient ValueState<Integer> alerted;
     private transient Counter extractionAlerts;
     private transient Counter queryAttackAlerts;
@@ -96,9 +97,7 @@ public final class ClientDetection extends KeyedProcessFunction<String, Observat
                         .getState(
                                 new ValueStateDescriptor<>(
                                         "query-history", TypeInformation.of(QueryHistory.class)));
-        expiry =
-                getRuntimeContext()
-                        .getState(new ValueStateDescriptor<>("client-expiry", Types.LONG));
+        expiry = IdleExpiry.open(getRuntimeContext(), "client-expiry");
         alerted =
                 getRuntimeContext()
                         .getState(new ValueStateDescriptor<>("client-alerted", Types.INT));
@@ -149,21 +148,12 @@ public final class ClientDetection extends KeyedProcessFunction<String, Observat
             alerted.update(done);
         }
 
-        Long due = expiry.value();
-        long next = o.eventTime + model.idleTtlMillis();
-        if (due == null || next > due) {
-            if (due != null) {
-                ctx.timerService().deleteEventTimeTimer(due);
-            }
-            ctx.timerService().registerEventTimeTimer(next);
-            expiry.update(next);
-        }
+        expiry.touch(o.eventTime + model.idleTtlMillis(), ctx.timerService());
     }
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<Alert> out) throws Exception {
-        Long due = expiry.value();
-        if (due != null && due == timestamp) {
+        if (expiry.isDue(timestamp)) {
             extraction.clear();
             queries.clear();
             expiry.clear();
@@ -196,7 +186,7 @@ public final class ClientDetection extends KeyedProcessFunction<String, Observat
                         v.neighbours(),
                         v.meanDistance(),
                         v.threshold());
-        return clientAlert(AlertKind.BLACKBOX_QUERY_ATTACK, o)
+        return clientAlert(AlertKind.BLACKBOX_QUERY_ATTACK, o, o.clientId)
                 .setSeverity(model.severity())
                 .setSummary(summary)
                 .setScores(
@@ -218,22 +208,26 @@ public final class ClientDetection extends KeyedProcessFunction<String, Observat
                 .build();
     }
 
-    /** The parts every per-client alert shares; its id depends on kind, model, client, request. */
-    private static Alert.Builder clientAlert(AlertKind kind, Observation o) {
+    /**
+     * The parts every per-client alert shares; its id depends on kind, model, client, request and
+     * {@code more} (e.g. the detector, where several raise the same kind).
+     */
+    static Alert.Builder clientAlert(AlertKind kind, Observation o, String client, String... more) {
+        List<String> parts = new ArrayList<>();
+        parts.add(kind.name());
+        parts.add(o.modelName);
+        parts.add(o.modelVersion);
+        parts.add(SubjectType.CLIENT.name());
+        parts.add(client);
+        parts.add(Observation.rowKey(o.requestId, o.row));
+        parts.addAll(List.of(more));
         return Alert.newBuilder()
-                .setAlertId(
-                        Ids.of(
-                                kind.name(),
-                                o.modelName,
-                                o.modelVersion,
-                                SubjectType.CLIENT.name(),
-                                o.clientId,
-                                Observation.rowKey(o.requestId, o.row)))
+                .setAlertId(Ids.of(parts.toArray(new String[0])))
                 .setEventTime(Instant.ofEpochMilli(o.eventTime))
                 .setModelName(o.modelName)
                 .setModelVersion(o.modelVersion)
                 .setKind(kind)
-                .setSubject(new Subject(SubjectType.CLIENT, o.clientId))
+                .setSubject(new Subject(SubjectType.CLIENT, client))
                 .setWindow(null);
     }
 
@@ -278,7 +272,7 @@ public final class ClientDetection extends KeyedProcessFunction<String, Observat
                         a.queries(),
                         o.modelKey,
                         String.join("; ", fired));
-        return clientAlert(AlertKind.EXTRACTION, o)
+        return clientAlert(AlertKind.EXTRACTION, o, o.clientId)
                 .setSeverity(model.severity())
                 .setSummary(summary)
                 .setScores(scores)

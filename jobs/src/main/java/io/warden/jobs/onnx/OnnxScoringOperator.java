@@ -392,13 +392,7 @@ public final class OnnxScoringOperator extends AbstractStreamOperator<OnnxScore>
      * after the first), and detector, so a replay gives the same id.
      */
     static Alert alert(OnnxDetector d, OnnxScore s) {
-        Map<String, String> details = new LinkedHashMap<>();
-        if (s.clientId != null) {
-            details.put("client_id", s.clientId);
-        }
-        if (s.row > 0) {
-            details.put("row", Integer.toString(s.row));
-        }
+        Map<String, String> details = rowDetails(s);
         details.put("detector_model", d.modelPath());
         details.put("detector_model_sha256", d.sha256());
         String kind = AlertKind.EVASION.name();
@@ -457,6 +451,18 @@ public final class OnnxScoringOperator extends AbstractStreamOperator<OnnxScore>
                 .build();
     }
 
+    /** The details every per-row alert starts with: the client, and the row of a batch. */
+    private static Map<String, String> rowDetails(OnnxScore s) {
+        Map<String, String> details = new LinkedHashMap<>();
+        if (s.clientId != null) {
+            details.put("client_id", s.clientId);
+        }
+        if (s.row > 0) {
+            details.put("row", Integer.toString(s.row));
+        }
+        return details;
+    }
+
     /** MITRE ATLAS "Manipulate AI Model": the served model is not the one that answered. */
     static final String ATLAS_MANIPULATE_MODEL = "AML.T0018";
 
@@ -465,13 +471,7 @@ public final class OnnxScoringOperator extends AbstractStreamOperator<OnnxScore>
      * derived like an EVASION alert's.
      */
     static Alert integrityAlert(OnnxDetector d, OnnxScore s, String difference) {
-        Map<String, String> details = new LinkedHashMap<>();
-        if (s.clientId != null) {
-            details.put("client_id", s.clientId);
-        }
-        if (s.row > 0) {
-            details.put("row", Integer.toString(s.row));
-        }
+        Map<String, String> details = rowDetails(s);
         details.put("served_model", d.modelPath());
         details.put("served_model_sha256", d.sha256());
         details.put("difference", difference);
@@ -510,13 +510,7 @@ public final class OnnxScoringOperator extends AbstractStreamOperator<OnnxScore>
     static Alert ensembleAlert(EnsembleRuntime e, OnnxScore s, ConformalEnsemble.Assessment a) {
         double alpha = e.spec.alpha();
         List<DetectorScore> scores = new ArrayList<>();
-        Map<String, String> details = new LinkedHashMap<>();
-        if (s.clientId != null) {
-            details.put("client_id", s.clientId);
-        }
-        if (s.row > 0) {
-            details.put("row", Integer.toString(s.row));
-        }
+        Map<String, String> details = rowDetails(s);
         for (int m = 0; m < e.members.length; m++) {
             OnnxDetector d = e.members[m];
             scores.add(

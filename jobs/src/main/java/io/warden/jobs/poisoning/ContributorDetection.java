@@ -9,6 +9,7 @@ import io.warden.jobs.config.ModelSpec;
 import io.warden.jobs.config.ModelSpec.PoisoningSettings;
 import io.warden.jobs.config.WardenConfig;
 import io.warden.jobs.drift.Observation;
+import io.warden.jobs.monitor.IdleExpiry;
 import io.warden.jobs.monitor.Ids;
 import io.warden.jobs.performance.LabelledPrediction;
 import io.warden.schemas.Alert;
@@ -67,7 +68,7 @@ public final class ContributorDetection
     private final Map<String, Model> byConfiguredKey;
 
     private transient ValueState<ContributorState> contributor;
-    private transient ValueState<Long> expiry;
+    private transient IdleExpiry expiry;
     private transient ValueState<Boolean> alerted;
     private transient Counter alerts;
     private transient Counter expired;
@@ -127,9 +128,7 @@ public final class ContributorDetection
                         .getState(
                                 new ValueStateDescriptor<>(
                                         "contributor", TypeInformation.of(ContributorState.class)));
-        expiry =
-                getRuntimeContext()
-                        .getState(new ValueStateDescriptor<>("contributor-expiry", Types.LONG));
+        expiry = IdleExpiry.open(getRuntimeContext(), "contributor-expiry");
         alerted =
                 getRuntimeContext()
                         .getState(new ValueStateDescriptor<>("contributor-alerted", Types.BOOLEAN));
@@ -153,15 +152,7 @@ public final class ContributorDetection
                         .assess(state, p.labelClass, p.predictedClass, ContributorMonitor.UNKNOWN);
         contributor.update(state);
         long time = ctx.timestamp() == null ? p.eventTime : ctx.timestamp();
-        Long due = expiry.value();
-        long next = time + model.idleTtlMillis();
-        if (due == null || next > due) {
-            if (due != null) {
-                ctx.timerService().deleteEventTimeTimer(due);
-            }
-            ctx.timerService().registerEventTimeTimer(next);
-            expiry.update(next);
-        }
+        expiry.touch(time + model.idleTtlMillis(), ctx.timerService());
         if (alerted.value() == null && a.flagged()) {
             alerted.update(true);
             alerts.inc();
@@ -171,8 +162,7 @@ public final class ContributorDetection
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<Alert> out) throws Exception {
-        Long due = expiry.value();
-        if (due != null && due == timestamp) {
+        if (expiry.isDue(timestamp)) {
             contributor.clear();
             expiry.clear();
             alerted.clear();
