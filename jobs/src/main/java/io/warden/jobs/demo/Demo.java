@@ -3,6 +3,7 @@ package io.warden.jobs.demo;
 import io.warden.jobs.config.ConfigLoader;
 import io.warden.jobs.config.InputSettings;
 import io.warden.jobs.config.ModelSpec;
+import io.warden.jobs.config.PolicySettings;
 import io.warden.jobs.config.TopicSettings;
 import io.warden.jobs.config.WardenConfig;
 import io.warden.jobs.demo.DemoTraffic.Planned;
@@ -15,10 +16,13 @@ import io.warden.schemas.Alert;
 import io.warden.schemas.AlertKind;
 import io.warden.schemas.DeadLetter;
 import io.warden.schemas.DeadLetterReason;
+import io.warden.schemas.DecisionAction;
 import io.warden.schemas.DriftReport;
 import io.warden.schemas.FeedbackRecord;
 import io.warden.schemas.PerformanceReport;
+import io.warden.schemas.QuarantineDecision;
 import io.warden.schemas.ScoreRecord;
+import io.warden.schemas.SubjectType;
 import io.warden.schemas.codec.AvroCodec;
 import io.warden.schemas.codec.CodecException;
 import java.io.IOException;
@@ -97,6 +101,9 @@ public final class Demo {
             List<String> performanceReports,
             long degradedWindows,
             List<String> performanceAlerts,
+            List<String> attackAlerts,
+            long falseAttackAlerts,
+            List<String> decisions,
             Duration elapsed) {
 
         /** Every input record was joined (2 per scored request) or dead-lettered. */
@@ -234,6 +241,9 @@ public final class Demo {
                             List.copyOf(watcher.performanceReports),
                             watcher.degradedWindows.get(),
                             List.copyOf(watcher.performanceAlerts),
+                            List.copyOf(watcher.attackAlerts),
+                            watcher.falseAttackAlerts.get(),
+                            List.copyOf(watcher.decisions),
                             Duration.ofNanos(System.nanoTime() - started));
             print(s);
             return s;
@@ -309,7 +319,17 @@ public final class Demo {
                             m.features(),
                             m.output(),
                             new ModelSpec.DetectorSettings(
-                                    m.detectors().confidence(), d, m.detectors().sequential(), p)));
+                                            m.detectors().confidence(),
+                                            d,
+                                            m.detectors().sequential(),
+                                            p)
+                                    .withExtraction(
+                                            new ModelSpec.ExtractionSettings(
+                                                    null, null, null, null, null, null, null, null,
+                                                    null, null, null, null, null, null))
+                                    .withQueryAttack(
+                                            new ModelSpec.QueryAttackSettings(
+                                                    10, 100, null, 0.3, null, null))));
         }
         InputSettings in = c.input();
         return new WardenConfig(
@@ -322,8 +342,33 @@ public final class Demo {
                         Duration.ofSeconds(1),
                         in.idleTimeout()),
                 c.job(),
-                models);
+                models,
+                new PolicySettings(
+                        List.of(
+                                new PolicySettings.RuleSettings(
+                                        "block-extraction",
+                                        List.of(AlertKind.EXTRACTION),
+                                        null,
+                                        SubjectType.CLIENT,
+                                        DecisionAction.BLOCK,
+                                        1,
+                                        null,
+                                        Duration.ofMinutes(10),
+                                        null),
+                                new PolicySettings.RuleSettings(
+                                        "throttle-query-attacks",
+                                        List.of(AlertKind.BLACKBOX_QUERY_ATTACK),
+                                        null,
+                                        SubjectType.CLIENT,
+                                        DecisionAction.THROTTLE,
+                                        1,
+                                        null,
+                                        Duration.ofMinutes(10),
+                                        null))));
     }
+
+    /** The share of requests the two demo attackers send. */
+    static final double ATTACK_RATE = 0.04;
 
     static final int LIVE_WINDOW_SECONDS = 3;
 
@@ -390,7 +435,7 @@ public final class Demo {
                 new DemoTraffic(
                         DemoModel.standard(),
                         options.seed(),
-                        DemoTraffic.Mix.standard().withDrift(drift),
+                        DemoTraffic.Mix.standard().withDrift(drift).withAttacks(ATTACK_RATE),
                         start,
                         options.rate());
         long produced = 0;
@@ -521,6 +566,24 @@ public final class Demo {
         for (String line : s.performanceAlerts()) {
             out.println("    performance alert        " + line);
         }
+        out.printf(
+                Locale.ROOT,
+                "  attackers                  the extraction client %s and the prober %s sent %,d"
+                        + " and %,d requests%n",
+                DemoTraffic.EXTRACTION_CLIENT,
+                DemoTraffic.PROBE_CLIENT,
+                s.planned().getOrDefault(Truth.EXTRACTION, 0),
+                s.planned().getOrDefault(Truth.PROBE, 0));
+        if (s.attackAlerts().isEmpty()) {
+            out.println("    attack alerts            none");
+        }
+        for (String line : s.attackAlerts()) {
+            out.println("    attack alert             " + line);
+        }
+        out.printf(Locale.ROOT, "    false alerts on benign clients %,d%n", s.falseAttackAlerts());
+        for (String line : s.decisions()) {
+            out.println("    decision                 " + line);
+        }
         out.printf(Locale.ROOT, "  took %.1f s%n", s.elapsed().toMillis() / 1000.0);
     }
 
@@ -538,6 +601,9 @@ public final class Demo {
         final List<String> performanceAlerts = new CopyOnWriteArrayList<>();
         final AtomicLong labelsCounted = new AtomicLong();
         final AtomicLong labelDeadLetters = new AtomicLong();
+        final List<String> attackAlerts = new CopyOnWriteArrayList<>();
+        final AtomicLong falseAttackAlerts = new AtomicLong();
+        final List<String> decisions = new CopyOnWriteArrayList<>();
 
         /** Each played request's row of the model version (defective requests have none). */
         final Map<String, Long> rowOf = new ConcurrentHashMap<>();
@@ -580,6 +646,7 @@ public final class Demo {
                 consumer.subscribe(
                         List.of(
                                 topics.alerts(),
+                                topics.decisions(),
                                 topics.deadLetter(),
                                 topics.scores(),
                                 topics.drift(),
@@ -624,11 +691,47 @@ public final class Demo {
                 sequential(a);
             } else if (value instanceof Alert a && a.getKind() == AlertKind.DRIFT) {
                 driftAlerts.add(windowAlert(a));
+            } else if (value instanceof Alert a && a.getSubject().getType() == SubjectType.CLIENT) {
+                String client = a.getSubject().getId();
+                boolean attacker =
+                        client.equals(DemoTraffic.EXTRACTION_CLIENT)
+                                || client.equals(DemoTraffic.PROBE_CLIENT);
+                if (!attacker) {
+                    falseAttackAlerts.incrementAndGet();
+                }
+                String line =
+                        String.format(
+                                Locale.ROOT,
+                                "%s %s (%s): %s",
+                                a.getKind(),
+                                client,
+                                client.equals(DemoTraffic.EXTRACTION_CLIENT)
+                                        ? "the extraction client"
+                                        : client.equals(DemoTraffic.PROBE_CLIENT)
+                                                ? "the prober"
+                                                : "a benign client",
+                                a.getSummary());
+                attackAlerts.add(line);
+                out.println("  [ATTACK] " + line);
+            } else if (value instanceof QuarantineDecision d) {
+                String line =
+                        String.format(
+                                Locale.ROOT,
+                                "%s %s %s%s",
+                                d.getAction(),
+                                d.getTarget().getType(),
+                                d.getTarget().getId(),
+                                d.getExpiresAt() == null ? "" : " until " + d.getExpiresAt());
+                decisions.add(line);
+                out.println("  [DECISION] " + line);
             } else if (value instanceof Alert a) {
                 alerts.incrementAndGet();
                 Truth t = truth.get(a.getSubject().getId());
                 if (t == Truth.AMBIGUOUS) {
                     truePositives.incrementAndGet();
+                } else if (t == Truth.EXTRACTION || t == Truth.PROBE) {
+                    // An attacker's query flagged per request: neither a hit nor a false alarm
+                    // of the confidence detector, whose target is ambiguous inputs.
                 } else if (!drifted.contains(a.getSubject().getId())) {
                     // A drifted benign request may honestly be an outlier; only the rest count.
                     falsePositives.incrementAndGet();
@@ -739,7 +842,10 @@ public final class Demo {
 
         /** Numbers the rows as the job sees them: requests that are scored, in played order. */
         void played(Planned p, long request, DemoTraffic.Drift drift) {
-            if (p.truth() != Truth.BENIGN && p.truth() != Truth.AMBIGUOUS) {
+            if (p.truth() != Truth.BENIGN
+                    && p.truth() != Truth.AMBIGUOUS
+                    && p.truth() != Truth.EXTRACTION
+                    && p.truth() != Truth.PROBE) {
                 return;
             }
             long row = rows.getAndIncrement();

@@ -31,8 +31,18 @@ public final class DemoTraffic {
         NAN_INPUT,
         WRONG_SHAPE,
         UNKNOWN_MODEL,
-        NO_RESPONSE
+        NO_RESPONSE,
+        /** A query of the extraction client: Jacobian-augmentation-style steps (Papernot 2017). */
+        EXTRACTION,
+        /** A query of the prober: a decision-based attack's tiny steps around one point. */
+        PROBE
     }
+
+    /** The extraction client's id. */
+    public static final String EXTRACTION_CLIENT = "client-41";
+
+    /** The prober's id. */
+    public static final String PROBE_CLIENT = "client-42";
 
     /** Which input topic a record goes to. */
     public enum Stream {
@@ -68,10 +78,21 @@ public final class DemoTraffic {
         }
     }
 
-    /** How the traffic is mixed. */
-    public record Mix(double ambiguousRate, double defectRate, List<Drift> drifts) {
+    /**
+     * How the traffic is mixed.
+     *
+     * @param attackRate the share of requests sent by the two attackers (the extraction client and
+     *     the prober, half each); 0 for benign traffic only
+     */
+    public record Mix(
+            double ambiguousRate, double defectRate, List<Drift> drifts, double attackRate) {
         public Mix {
             drifts = List.copyOf(drifts);
+        }
+
+        /** A mix without attackers. */
+        public Mix(double ambiguousRate, double defectRate, List<Drift> drifts) {
+            this(ambiguousRate, defectRate, drifts, 0);
         }
 
         /** A mix without drift. */
@@ -87,7 +108,12 @@ public final class DemoTraffic {
         public Mix withDrift(Drift drift) {
             List<Drift> all = new ArrayList<>(drifts);
             all.add(drift);
-            return new Mix(ambiguousRate, defectRate, all);
+            return new Mix(ambiguousRate, defectRate, all, attackRate);
+        }
+
+        /** This mix with the two attackers sending this share of the requests. */
+        public Mix withAttacks(double rate) {
+            return new Mix(ambiguousRate, defectRate, drifts, rate);
         }
     }
 
@@ -116,6 +142,8 @@ public final class DemoTraffic {
     private final long startMillis;
     private final double intervalMillis;
     private final String runId;
+    private final List<double[]> extractionQueries = new ArrayList<>();
+    private double[] probe;
     private long n;
 
     /**
@@ -141,6 +169,13 @@ public final class DemoTraffic {
         String client = "client-" + (1 + random.nextInt(40));
         int cls = random.nextInt(model.classes());
         double[] x = truth == Truth.AMBIGUOUS ? model.ambiguous(random) : model.sample(cls, random);
+        if (truth == Truth.EXTRACTION) {
+            client = EXTRACTION_CLIENT;
+            x = extractionQuery(x);
+        } else if (truth == Truth.PROBE) {
+            client = PROBE_CLIENT;
+            x = probeQuery(x);
+        }
         boolean drifted = false;
         for (Drift d : mix.drifts()) {
             if (d.covers(i)) {
@@ -205,6 +240,36 @@ public final class DemoTraffic {
         return new Planned(id, truth, drifted, t, cls, p, records);
     }
 
+    /**
+     * The extraction client's next query: its first five are natural samples, then each is an
+     * earlier query moved by 0.1 (a tenth of the features' noise) along a random sign vector.
+     */
+    private double[] extractionQuery(double[] natural) {
+        double[] x = natural;
+        if (extractionQueries.size() >= 5) {
+            double[] base = extractionQueries.get(random.nextInt(extractionQueries.size()));
+            x = new double[base.length];
+            for (int j = 0; j < x.length; j++) {
+                x[j] = base[j] + (random.nextBoolean() ? 0.1 : -0.1);
+            }
+        }
+        extractionQueries.add(x);
+        return x.clone();
+    }
+
+    /** The prober's next query: its last one moved by 0.02 of the noise per feature. */
+    private double[] probeQuery(double[] natural) {
+        double[] x = natural;
+        if (probe != null) {
+            x = new double[probe.length];
+            for (int j = 0; j < x.length; j++) {
+                x[j] = probe[j] + 0.02 * random.nextGaussian();
+            }
+        }
+        probe = x;
+        return x.clone();
+    }
+
     private Truth pickTruth() {
         double u = random.nextDouble();
         if (u < mix.defectRate()) {
@@ -217,7 +282,13 @@ public final class DemoTraffic {
             };
             return defects[random.nextInt(defects.length)];
         }
-        return u < mix.defectRate() + mix.ambiguousRate() ? Truth.AMBIGUOUS : Truth.BENIGN;
+        if (u < mix.defectRate() + mix.ambiguousRate()) {
+            return Truth.AMBIGUOUS;
+        }
+        if (u < mix.defectRate() + mix.ambiguousRate() + mix.attackRate()) {
+            return random.nextBoolean() ? Truth.EXTRACTION : Truth.PROBE;
+        }
+        return Truth.BENIGN;
     }
 
     /** 0-6: Avro single-object, 7-8: warden JSON, 9: Open Inference Protocol v2 JSON. */

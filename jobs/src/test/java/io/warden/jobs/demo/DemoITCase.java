@@ -10,7 +10,8 @@ import org.junit.jupiter.api.Test;
 /**
  * {@code warden demo} as the README runs it (default options): embedded broker, MiniCluster,
  * traffic with known truth. Checks what the demo promises whatever the machine's speed: every
- * record and every label is accounted for, and every stage reported.
+ * record and every label is accounted for, every stage reported, and the two attackers (an
+ * extraction client, a prober) caught and decided on, and nobody else.
  */
 class DemoITCase {
 
@@ -30,6 +31,20 @@ class DemoITCase {
         assertThat(s.driftReports()).isGreaterThanOrEqualTo(4);
         assertThat(s.performanceReports()).hasSizeGreaterThanOrEqualTo(4);
         assertThat(s.truePositives()).as("ambiguous inputs caught").isPositive();
+        // The two attackers: each caught, nobody else accused, and one decision each.
+        assertThat(s.attackAlerts())
+                .as(printed)
+                .anyMatch(l -> l.startsWith("EXTRACTION " + DemoTraffic.EXTRACTION_CLIENT))
+                .anyMatch(l -> l.startsWith("BLACKBOX_QUERY_ATTACK " + DemoTraffic.PROBE_CLIENT));
+        assertThat(s.falseAttackAlerts()).as(printed).isZero();
+        assertThat(s.decisions())
+                .as(printed)
+                .anyMatch(l -> l.startsWith("BLOCK CLIENT " + DemoTraffic.EXTRACTION_CLIENT))
+                .anyMatch(l -> l.startsWith("THROTTLE CLIENT " + DemoTraffic.PROBE_CLIENT))
+                .allMatch(
+                        l ->
+                                l.contains(DemoTraffic.EXTRACTION_CLIENT)
+                                        || l.contains(DemoTraffic.PROBE_CLIENT));
         assertThat(printed)
                 .contains("warden demo: summary")
                 .contains("every record accounted for yes")
