@@ -83,6 +83,7 @@ public record ExtractionModel(
                         .minDistances(s.minDistances())
                         .distanceWindow(s.distanceWindow())
                         .maxGrowingSetPerClass(s.maxQueriesPerClass())
+                        .testInterval(s.testInterval())
                         .build();
         ExtractionMonitor monitor =
                 new ExtractionMonitor(

@@ -793,6 +793,9 @@ public final class ConfigLoader {
                             + ".distance-window: must be in [min-distances, 5000], got "
                             + s.distanceWindow());
         }
+        if (s.testInterval() < 1) {
+            p.add(at + ".test-interval: must be at least 1, got " + s.testInterval());
+        }
         if (s.maxQueriesPerClass() < 1) {
             p.add(at + ".max-queries-per-class: must be at least 1, got " + s.maxQueriesPerClass());
         }

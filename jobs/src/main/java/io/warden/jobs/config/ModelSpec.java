@@ -404,6 +404,10 @@ public record ModelSpec(
      * @param idleTtl event time without a query after which a client's state is dropped (default
      *     1h)
      * @param severity severity of the alerts (default HIGH)
+     * @param testInterval PRADA runs its Shapiro-Wilk test every this many distances (default 1,
+     *     every query, as the paper); the test is most of PRADA's cost (about 50 µs per query at a
+     *     distance window of 1000, docs/benchmarks.md), so 10 cuts it tenfold for at most 9 queries
+     *     of delay
      */
     public record ExtractionSettings(
             Double delta,
@@ -419,9 +423,45 @@ public record ModelSpec(
             Integer boundaryWindow,
             List<ExtractionSignalName> alertOn,
             Duration idleTtl,
-            Severity severity)
+            Severity severity,
+            Integer testInterval)
             implements Serializable {
+        /** Settings with PRADA testing every query. */
+        public ExtractionSettings(
+                Double delta,
+                Integer minDistances,
+                Integer distanceWindow,
+                Integer maxQueriesPerClass,
+                Double maxQueriesPerSecond,
+                Duration rateTimeConstant,
+                Double minClassEntropy,
+                Integer minQueries,
+                Double boundaryMargin,
+                Double maxBoundaryShare,
+                Integer boundaryWindow,
+                List<ExtractionSignalName> alertOn,
+                Duration idleTtl,
+                Severity severity) {
+            this(
+                    delta,
+                    minDistances,
+                    distanceWindow,
+                    maxQueriesPerClass,
+                    maxQueriesPerSecond,
+                    rateTimeConstant,
+                    minClassEntropy,
+                    minQueries,
+                    boundaryMargin,
+                    maxBoundaryShare,
+                    boundaryWindow,
+                    alertOn,
+                    idleTtl,
+                    severity,
+                    null);
+        }
+
         public ExtractionSettings {
+            testInterval = testInterval == null ? 1 : testInterval;
             delta = delta == null ? 0.9 : delta;
             minDistances = minDistances == null ? 100 : minDistances;
             distanceWindow = distanceWindow == null ? 1000 : distanceWindow;

@@ -65,6 +65,7 @@ class ClientDetectorsConfigTest {
                                 alert-on: [prada, near-boundary]
                                 idle-ttl: 15m
                                 severity: critical
+                                test-interval: 10
                                 """)
                         .models()
                         .get(0)
@@ -88,7 +89,8 @@ class ClientDetectorsConfigTest {
                                         ExtractionSignalName.PRADA,
                                         ExtractionSignalName.NEAR_BOUNDARY),
                                 Duration.ofMinutes(15),
-                                Severity.CRITICAL));
+                                Severity.CRITICAL,
+                                10));
     }
 
     @Test
