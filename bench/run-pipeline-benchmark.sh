@@ -13,8 +13,8 @@ lib="$target/pipeline-lib"
 jar="$(ls "$target"/warden-bench-*.jar 2>/dev/null | head -n 1 || true)"
 
 if [ -z "$jar" ] || [ ! -f "$lib/flink-jvm-options.txt" ] \
-    || [ -n "$(find "$root"/{schemas,detectors,jobs,bench}/src/main "$root/deploy" "$root"/pom.xml \
-              "$root"/{schemas,detectors,jobs,bench}/pom.xml -newer "$jar" -type f 2>/dev/null | head -n 1)" ]; then
+    || [ -n "$(find "$root"/{schemas,detectors,simulator,jobs,bench}/src/main "$root/deploy" "$root"/pom.xml \
+              "$root"/{schemas,detectors,simulator,jobs,bench}/pom.xml -newer "$jar" -type f 2>/dev/null | head -n 1)" ]; then
   echo "run-pipeline-benchmark: building (./mvnw -q -B -pl bench -am package -DskipTests) ..." >&2
   (cd "$root" && ./mvnw -q -B -pl bench -am package -DskipTests) >&2
   jar="$(ls "$target"/warden-bench-*.jar | head -n 1)"

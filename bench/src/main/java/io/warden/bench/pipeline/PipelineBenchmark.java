@@ -8,6 +8,12 @@ import io.warden.jobs.config.Durations;
 import io.warden.jobs.config.JobSettings;
 import io.warden.jobs.config.KafkaSettings;
 import io.warden.jobs.config.KafkaSettings.Delivery;
+import io.warden.jobs.config.ModelSpec;
+import io.warden.jobs.config.ModelSpec.BuiltinDetector;
+import io.warden.jobs.config.ModelSpec.EnsembleSettings;
+import io.warden.jobs.config.ModelSpec.ExtractionSettings;
+import io.warden.jobs.config.ModelSpec.OnnxDetectorSettings;
+import io.warden.jobs.config.ModelSpec.QueryAttackSettings;
 import io.warden.jobs.config.TopicSettings;
 import io.warden.jobs.config.WardenConfig;
 import io.warden.jobs.demo.Demo;
@@ -102,7 +108,36 @@ public final class PipelineBenchmark {
             Formats formats,
             long seed,
             boolean calibrate,
-            Path profile) {
+            Path profile,
+            boolean attackDetectors) {
+
+        /** Options with the demo config's detectors only. */
+        public Options(
+                int requests,
+                int parallelism,
+                int partitions,
+                Delivery delivery,
+                Duration checkpointInterval,
+                int runs,
+                int warmups,
+                Formats formats,
+                long seed,
+                boolean calibrate,
+                Path profile) {
+            this(
+                    requests,
+                    parallelism,
+                    partitions,
+                    delivery,
+                    checkpointInterval,
+                    runs,
+                    warmups,
+                    formats,
+                    seed,
+                    calibrate,
+                    profile,
+                    false);
+        }
 
         public Options {
             if (requests < 1 || parallelism < 1 || runs < 1 || warmups < 0) {
@@ -151,6 +186,9 @@ public final class PipelineBenchmark {
                         "  --no-calibration         skip the single-threaded consumer passes",
                         "  --profile DIR            write a CPU profile (JFR) of each measured run"
                                 + " to DIR and sum it up",
+                        "  --attack-detectors       also run the built-in PCA and Mahalanobis ONNX"
+                                + " detectors (as an evasion ensemble), extraction and"
+                                + " query-attack detection per client",
                         "  --help                   this text");
 
         /** Parses {@code --name value} options over the defaults. */
@@ -167,10 +205,15 @@ public final class PipelineBenchmark {
             long seed = d.seed;
             boolean calibrate = d.calibrate;
             Path profile = d.profile;
+            boolean attackDetectors = d.attackDetectors;
             for (int i = 0; i < args.length; i++) {
                 String name = args[i];
                 if (name.equals("--no-calibration")) {
                     calibrate = false;
+                    continue;
+                }
+                if (name.equals("--attack-detectors")) {
+                    attackDetectors = true;
                     continue;
                 }
                 if (i + 1 >= args.length) {
@@ -212,7 +255,8 @@ public final class PipelineBenchmark {
                     formats,
                     seed,
                     calibrate,
-                    profile);
+                    profile,
+                    attackDetectors);
         }
     }
 
@@ -580,7 +624,55 @@ public final class PipelineBenchmark {
                         options.checkpointInterval(),
                         null,
                         true);
-        return new WardenConfig(kafka, topics, base.input(), job, base.models());
+        List<ModelSpec> models = base.models();
+        if (options.attackDetectors()) {
+            models = models.stream().map(PipelineBenchmark::withAttackDetectors).toList();
+        }
+        return new WardenConfig(kafka, topics, base.input(), job, models);
+    }
+
+    /**
+     * A model with the attack detectors on as well: the built-in PCA and Mahalanobis ONNX detectors
+     * as an evasion ensemble (alpha 0.001), extraction (PRADA and signals, defaults) and
+     * nearest-neighbour query-attack detection per client (fixed threshold 0.3).
+     */
+    static ModelSpec withAttackDetectors(ModelSpec m) {
+        List<OnnxDetectorSettings> builtins = new ArrayList<>();
+        for (BuiltinDetector b : BuiltinDetector.values()) {
+            builtins.add(
+                    new OnnxDetectorSettings(
+                            b.name().toLowerCase(Locale.ROOT),
+                            b,
+                            null,
+                            null,
+                            null,
+                            null,
+                            null,
+                            null,
+                            null,
+                            null,
+                            null,
+                            null,
+                            null,
+                            null,
+                            null));
+        }
+        return new ModelSpec(
+                m.name(),
+                m.version(),
+                m.profile(),
+                m.profileSha256(),
+                m.features(),
+                m.output(),
+                m.detectors()
+                        .withOnnx(builtins)
+                        .withEvasionEnsemble(new EnsembleSettings(null, 0.001, null))
+                        .withExtraction(
+                                new ExtractionSettings(
+                                        null, null, null, null, null, null, null, null, null, null,
+                                        null, null, null, null))
+                        .withQueryAttack(new QueryAttackSettings(10, 100, null, 0.3, null, null)),
+                m.servedModel());
     }
 
     private void printMachine() {

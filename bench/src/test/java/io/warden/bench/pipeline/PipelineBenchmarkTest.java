@@ -42,6 +42,13 @@ class PipelineBenchmarkTest {
     }
 
     @Test
+    void shouldTurnTheAttackDetectorsOnOnlyWhenAsked() {
+        assertThat(Options.defaults().attackDetectors()).isFalse();
+        assertThat(Options.parse("--attack-detectors", "--runs", "2").attackDetectors()).isTrue();
+        assertThat(Options.parse("--attack-detectors", "--runs", "2").runs()).isEqualTo(2);
+    }
+
+    @Test
     void shouldRejectFewerPartitionsThanTheParallelism() {
         assertThatThrownBy(() -> Options.parse("--parallelism", "4", "--partitions", "2"))
                 .isInstanceOf(IllegalArgumentException.class)

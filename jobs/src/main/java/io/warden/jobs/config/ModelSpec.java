@@ -258,6 +258,24 @@ public record ModelSpec(
                     poisoning);
         }
 
+        /** These settings with an evasion ensemble over the ONNX detectors and squeezing. */
+        public DetectorSettings withEvasionEnsemble(EnsembleSettings settings) {
+            return new DetectorSettings(
+                    confidence,
+                    drift,
+                    sequential,
+                    performance,
+                    onnx,
+                    squeezing,
+                    integrity,
+                    settings,
+                    extraction,
+                    queryAttack,
+                    blacklight,
+                    evasionCampaign,
+                    poisoning);
+        }
+
         /** These settings with output integrity. */
         public DetectorSettings withIntegrity(IntegritySettings settings) {
             return new DetectorSettings(
