@@ -9,6 +9,7 @@ import io.warden.jobs.config.ModelSpec;
 import io.warden.jobs.config.ModelSpec.BlacklightSettings;
 import io.warden.jobs.config.WardenConfig;
 import io.warden.jobs.drift.Observation;
+import io.warden.jobs.monitor.ByModel;
 import io.warden.schemas.Severity;
 import java.io.Serializable;
 import java.nio.file.Path;
@@ -24,10 +25,10 @@ import java.util.Map;
 public final class BlacklightModels implements Serializable {
     private static final long serialVersionUID = 1L;
 
-    private final Map<String, BlacklightModel> byConfiguredKey;
+    private final ByModel<BlacklightModel> byConfiguredKey;
 
     public BlacklightModels(Map<String, BlacklightModel> byConfiguredKey) {
-        this.byConfiguredKey = Map.copyOf(byConfiguredKey);
+        this.byConfiguredKey = new ByModel<>(byConfiguredKey);
     }
 
     /**
@@ -107,9 +108,7 @@ public final class BlacklightModels implements Serializable {
 
     /** The model's Blacklight: its exact version first, then the version-less spec. */
     public BlacklightModel find(String name, String version) {
-        BlacklightModel exact =
-                version == null ? null : byConfiguredKey.get(Observation.modelKey(name, version));
-        return exact != null ? exact : byConfiguredKey.get(Observation.modelKey(name, null));
+        return byConfiguredKey.find(name, version);
     }
 
     public boolean isEmpty() {

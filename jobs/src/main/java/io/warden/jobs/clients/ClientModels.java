@@ -5,6 +5,7 @@ import io.warden.detectors.profile.ReferenceProfile;
 import io.warden.jobs.config.ModelSpec;
 import io.warden.jobs.config.WardenConfig;
 import io.warden.jobs.drift.Observation;
+import io.warden.jobs.monitor.ByModel;
 import java.io.Serializable;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -18,10 +19,10 @@ import java.util.Map;
 public final class ClientModels implements Serializable {
     private static final long serialVersionUID = 1L;
 
-    private final Map<String, ClientModel> byConfiguredKey;
+    private final ByModel<ClientModel> byConfiguredKey;
 
     public ClientModels(Map<String, ClientModel> byConfiguredKey) {
-        this.byConfiguredKey = Map.copyOf(byConfiguredKey);
+        this.byConfiguredKey = new ByModel<>(byConfiguredKey);
     }
 
     /**
@@ -71,9 +72,7 @@ public final class ClientModels implements Serializable {
 
     /** The model's per-client detection: its exact version first, then the version-less spec. */
     public ClientModel find(String name, String version) {
-        ClientModel exact =
-                version == null ? null : byConfiguredKey.get(Observation.modelKey(name, version));
-        return exact != null ? exact : byConfiguredKey.get(Observation.modelKey(name, null));
+        return byConfiguredKey.find(name, version);
     }
 
     public boolean isEmpty() {

@@ -4,6 +4,7 @@ import io.warden.jobs.config.ModelSpec;
 import io.warden.jobs.config.ModelSpec.CampaignSettings;
 import io.warden.jobs.config.WardenConfig;
 import io.warden.jobs.drift.Observation;
+import io.warden.jobs.monitor.ByModel;
 import io.warden.jobs.monitor.Ids;
 import io.warden.schemas.Alert;
 import io.warden.schemas.AlertKind;
@@ -48,13 +49,13 @@ public final class EvasionCampaigns extends KeyedProcessFunction<String, Alert, 
     public static final String DETECTOR = "campaign.evasion";
 
     /** The campaign settings by configured model key; see {@link #from(WardenConfig)}. */
-    private final Map<String, CampaignSettings> byConfiguredKey;
+    private final ByModel<CampaignSettings> byConfiguredKey;
 
     private transient ValueState<Recent> recent;
     private transient Counter campaigns;
 
     public EvasionCampaigns(Map<String, CampaignSettings> byConfiguredKey) {
-        this.byConfiguredKey = Map.copyOf(byConfiguredKey);
+        this.byConfiguredKey = new ByModel<>(byConfiguredKey);
     }
 
     /** The campaign settings of a validated config; null when no model has them. */
@@ -72,9 +73,7 @@ public final class EvasionCampaigns extends KeyedProcessFunction<String, Alert, 
 
     /** The settings of an alert's model: its exact version first, then the version-less spec. */
     CampaignSettings find(String name, String version) {
-        CampaignSettings exact =
-                version == null ? null : byConfiguredKey.get(Observation.modelKey(name, version));
-        return exact != null ? exact : byConfiguredKey.get(Observation.modelKey(name, null));
+        return byConfiguredKey.find(name, version);
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.warden.jobs.drift;
 
+import io.warden.jobs.monitor.ByModel;
 import java.io.Serializable;
 import java.util.Map;
 
@@ -10,17 +11,15 @@ import java.util.Map;
 public final class DriftModels implements Serializable {
     private static final long serialVersionUID = 1L;
 
-    private final Map<String, DriftModel> byConfiguredKey;
+    private final ByModel<DriftModel> byConfiguredKey;
 
     public DriftModels(Map<String, DriftModel> byConfiguredKey) {
-        this.byConfiguredKey = Map.copyOf(byConfiguredKey);
+        this.byConfiguredKey = new ByModel<>(byConfiguredKey);
     }
 
     /** The model's drift references: its exact version first, then the version-less spec. */
     public DriftModel find(String name, String version) {
-        DriftModel exact =
-                version == null ? null : byConfiguredKey.get(Observation.modelKey(name, version));
-        return exact != null ? exact : byConfiguredKey.get(Observation.modelKey(name, null));
+        return byConfiguredKey.find(name, version);
     }
 
     public boolean isEmpty() {

@@ -9,6 +9,7 @@ import io.warden.jobs.config.ModelSpec;
 import io.warden.jobs.config.ModelSpec.PoisoningSettings;
 import io.warden.jobs.config.WardenConfig;
 import io.warden.jobs.drift.Observation;
+import io.warden.jobs.monitor.ByModel;
 import io.warden.jobs.monitor.IdleExpiry;
 import io.warden.jobs.monitor.Ids;
 import io.warden.jobs.performance.LabelledPrediction;
@@ -65,7 +66,7 @@ public final class ContributorDetection
     public record Model(ContributorMonitor monitor, long idleTtlMillis, Severity severity)
             implements Serializable {}
 
-    private final Map<String, Model> byConfiguredKey;
+    private final ByModel<Model> byConfiguredKey;
 
     private transient ValueState<ContributorState> contributor;
     private transient IdleExpiry expiry;
@@ -74,7 +75,7 @@ public final class ContributorDetection
     private transient Counter expired;
 
     public ContributorDetection(Map<String, Model> byConfiguredKey) {
-        this.byConfiguredKey = Map.copyOf(byConfiguredKey);
+        this.byConfiguredKey = new ByModel<>(byConfiguredKey);
     }
 
     /** The detection of a validated config's models with {@code detectors.poisoning}; or null. */
@@ -104,9 +105,7 @@ public final class ContributorDetection
 
     /** The model's detection: its exact version first, then the version-less spec. */
     Model find(String name, String version) {
-        Model exact =
-                version == null ? null : byConfiguredKey.get(Observation.modelKey(name, version));
-        return exact != null ? exact : byConfiguredKey.get(Observation.modelKey(name, null));
+        return byConfiguredKey.find(name, version);
     }
 
     /** Whether a joined prediction counts: labelled, by a known contributor, of a watched model. */

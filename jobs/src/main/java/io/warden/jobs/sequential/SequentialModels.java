@@ -5,7 +5,7 @@ import io.warden.detectors.profile.ReferenceProfile;
 import io.warden.jobs.config.ModelSpec;
 import io.warden.jobs.config.ModelSpec.SequentialSettings;
 import io.warden.jobs.config.WardenConfig;
-import io.warden.jobs.drift.Observation;
+import io.warden.jobs.monitor.ByModel;
 import java.io.Serializable;
 import java.nio.file.Path;
 import java.util.Collection;
@@ -20,10 +20,10 @@ import java.util.Map;
 public final class SequentialModels implements Serializable {
     private static final long serialVersionUID = 1L;
 
-    private final Map<String, SequentialModel> byConfiguredKey;
+    private final ByModel<SequentialModel> byConfiguredKey;
 
     public SequentialModels(Map<String, SequentialModel> byConfiguredKey) {
-        this.byConfiguredKey = Map.copyOf(byConfiguredKey);
+        this.byConfiguredKey = new ByModel<>(byConfiguredKey);
     }
 
     /**
@@ -56,9 +56,7 @@ public final class SequentialModels implements Serializable {
 
     /** The model's sequential detection: its exact version first, then the version-less spec. */
     public SequentialModel find(String name, String version) {
-        SequentialModel exact =
-                version == null ? null : byConfiguredKey.get(Observation.modelKey(name, version));
-        return exact != null ? exact : byConfiguredKey.get(Observation.modelKey(name, null));
+        return byConfiguredKey.find(name, version);
     }
 
     public boolean isEmpty() {
