@@ -110,13 +110,16 @@ public final class OnnxScoringOperator extends AbstractStreamOperator<OnnxScore>
                 OnnxDetector d = all.get(i);
                 MetricGroup group =
                         getMetricGroup().addGroup("onnx_detector", d.modelName() + "." + d.name());
-                batches[i] =
-                        new Batch(i, d, new OnnxScorer(d.modelFile(), d.scorerSettings()), group);
+                batches[i] = new Batch(d, new OnnxScorer(d.modelFile(), d.scorerSettings()), group);
             }
             List<OnnxDetectors.Ensemble> specs = detectors.ensembles();
             ensembles = new EnsembleRuntime[specs.size()];
             for (int e = 0; e < ensembles.length; e++) {
                 ensembles[e] = calibrate(specs.get(e));
+                int[] members = specs.get(e).members();
+                for (int m = 0; m < members.length; m++) {
+                    batches[members[m]].ensembleSlot = m;
+                }
             }
         } catch (RuntimeException e) {
             closeScorers();
@@ -258,8 +261,7 @@ public final class OnnxScoringOperator extends AbstractStreamOperator<OnnxScore>
             s.score = score;
             PendingRow pending = b.pending[r];
             if (pending != null) {
-                int slot = pending.ensemble.slot(b.index);
-                s.pValue = pending.ensemble.ensemble.detectorPValue(slot, score);
+                s.pValue = pending.ensemble.ensemble.detectorPValue(b.ensembleSlot, score);
                 s.threshold = Double.NaN;
                 s.flagged = false;
             } else if (d.conformal()) {
@@ -292,7 +294,7 @@ public final class OnnxScoringOperator extends AbstractStreamOperator<OnnxScore>
                                 ? new StreamRecord<>(alert, b.timestamps[r])
                                 : new StreamRecord<>(alert));
             }
-            if (pending != null && pending.scored(pending.ensemble.slot(b.index), score)) {
+            if (pending != null && pending.scored(b.ensembleSlot, score)) {
                 judge(pending);
             }
             b.requestIds[r] = null;
@@ -595,17 +597,6 @@ public final class OnnxScoringOperator extends AbstractStreamOperator<OnnxScore>
             this.members = members;
             this.alerts = alerts;
         }
-
-        /** The position of a detector (its index in the operator) among the members. */
-        int slot(int detectorIndex) {
-            int[] m = spec.members();
-            for (int i = 0; i < m.length; i++) {
-                if (m[i] == detectorIndex) {
-                    return i;
-                }
-            }
-            throw new IllegalStateException("detector " + detectorIndex + " is not a member");
-        }
     }
 
     /** A row of a model with an ensemble, waiting for its members' scores. */
@@ -645,7 +636,6 @@ public final class OnnxScoringOperator extends AbstractStreamOperator<OnnxScore>
 
     /** One detector's scorer, buffer and metrics on this subtask. */
     private static final class Batch {
-        final int index;
         final OnnxDetector detector;
         final OnnxScorer scorer;
         final EmpiricalReference reference;
@@ -666,12 +656,15 @@ public final class OnnxScoringOperator extends AbstractStreamOperator<OnnxScore>
         final Counter alerts;
         final Histogram batchSize;
         float[][] servedOutputs;
+
+        /** The detector's position among its ensemble's members, when it is one. */
+        int ensembleSlot = -1;
+
         int size;
         long firstArrival;
         boolean timerPending;
 
-        Batch(int index, OnnxDetector detector, OnnxScorer scorer, MetricGroup group) {
-            this.index = index;
+        Batch(OnnxDetector detector, OnnxScorer scorer, MetricGroup group) {
             this.detector = detector;
             this.scorer = scorer;
             int n = detector.batchSize();
