@@ -80,12 +80,24 @@ public final class BlacklightDetection extends KeyedProcessFunction<String, Obse
     }
 
     /** A model version's detector and the clients alerted, by the event time they may be again. */
-    private record Store(BlacklightDetector detector, HashMap<String, Long> alertedUntil) {}
+    private record Store(
+            String modelName,
+            String modelVersion,
+            BlacklightDetector detector,
+            HashMap<String, Long> alertedUntil) {}
 
     /** What a checkpoint holds per model version. */
     private record Snapshot(
-            String modelKey, BlacklightDetector.State state, HashMap<String, Long> alertedUntil)
-            implements Serializable {}
+            String modelName,
+            String modelVersion,
+            BlacklightDetector.State state,
+            HashMap<String, Long> alertedUntil)
+            implements Serializable {
+
+        String modelKey() {
+            return Observation.modelKey(modelName, modelVersion);
+        }
+    }
 
     @Override
     public void open(OpenContext openContext) {
@@ -116,39 +128,33 @@ public final class BlacklightDetection extends KeyedProcessFunction<String, Obse
             if (owner != task.getIndexOfThisSubtask()) {
                 continue;
             }
-            BlacklightModel model = modelOf(s.modelKey());
+            BlacklightModel model = models.find(s.modelName(), s.modelVersion());
             if (model == null) {
                 continue; // the model's Blacklight was switched off in the new config
             }
             BlacklightDetector detector = model.newDetector();
             detector.restore(s.state());
-            stores.put(s.modelKey(), new Store(detector, s.alertedUntil()));
+            stores.put(
+                    s.modelKey(),
+                    new Store(s.modelName(), s.modelVersion(), detector, s.alertedUntil()));
         }
     }
 
     @Override
     public void snapshotState(FunctionSnapshotContext context) throws Exception {
         List<byte[]> out = new ArrayList<>();
-        for (Map.Entry<String, Store> e : stores.entrySet()) {
-            Store store = e.getValue();
-            long clock = store.detector().snapshot().clock();
-            store.alertedUntil().values().removeIf(until -> until <= clock);
+        for (Store store : stores.values()) {
+            BlacklightDetector.State state = store.detector().snapshot();
+            store.alertedUntil().values().removeIf(until -> until <= state.clock());
             out.add(
                     write(
                             new Snapshot(
-                                    e.getKey(),
-                                    store.detector().snapshot(),
+                                    store.modelName(),
+                                    store.modelVersion(),
+                                    state,
                                     store.alertedUntil())));
         }
         checkpointed.update(out);
-    }
-
-    /** The model of a model key (name, or name@version). */
-    private BlacklightModel modelOf(String modelKey) {
-        int at = modelKey.lastIndexOf('@');
-        return at < 0
-                ? models.find(modelKey, null)
-                : models.find(modelKey.substring(0, at), modelKey.substring(at + 1));
     }
 
     @Override
@@ -159,7 +165,13 @@ public final class BlacklightDetection extends KeyedProcessFunction<String, Obse
         }
         Store store =
                 stores.computeIfAbsent(
-                        o.modelKey, k -> new Store(model.newDetector(), new HashMap<>()));
+                        o.modelKey,
+                        k ->
+                                new Store(
+                                        o.modelName,
+                                        o.modelVersion,
+                                        model.newDetector(),
+                                        new HashMap<>()));
         String client = o.clientId == null ? UNATTRIBUTED : o.clientId;
         BlacklightVerdict v = store.detector().observe(client, o.eventTime, o.features);
         if (!v.flagged()) {
