@@ -242,146 +242,111 @@ public record ModelSpec(
 
         /** These settings with other ONNX detectors. */
         public DetectorSettings withOnnx(List<OnnxDetectorSettings> detectors) {
-            return new DetectorSettings(
-                    confidence,
-                    drift,
-                    sequential,
-                    performance,
-                    detectors,
-                    squeezing,
-                    integrity,
-                    evasionEnsemble,
-                    extraction,
-                    queryAttack,
-                    blacklight,
-                    evasionCampaign,
-                    poisoning);
+            Parts p = parts();
+            p.onnx = detectors;
+            return p.build();
         }
 
         /** These settings with an evasion ensemble over the ONNX detectors and squeezing. */
         public DetectorSettings withEvasionEnsemble(EnsembleSettings settings) {
-            return new DetectorSettings(
-                    confidence,
-                    drift,
-                    sequential,
-                    performance,
-                    onnx,
-                    squeezing,
-                    integrity,
-                    settings,
-                    extraction,
-                    queryAttack,
-                    blacklight,
-                    evasionCampaign,
-                    poisoning);
+            Parts p = parts();
+            p.evasionEnsemble = settings;
+            return p.build();
         }
 
         /** These settings with output integrity. */
         public DetectorSettings withIntegrity(IntegritySettings settings) {
-            return new DetectorSettings(
-                    confidence,
-                    drift,
-                    sequential,
-                    performance,
-                    onnx,
-                    squeezing,
-                    settings,
-                    evasionEnsemble,
-                    extraction,
-                    queryAttack,
-                    blacklight,
-                    evasionCampaign,
-                    poisoning);
+            Parts p = parts();
+            p.integrity = settings;
+            return p.build();
         }
 
         /** These settings with model-extraction detection. */
         public DetectorSettings withExtraction(ExtractionSettings settings) {
-            return new DetectorSettings(
-                    confidence,
-                    drift,
-                    sequential,
-                    performance,
-                    onnx,
-                    squeezing,
-                    integrity,
-                    evasionEnsemble,
-                    settings,
-                    queryAttack,
-                    blacklight,
-                    evasionCampaign,
-                    poisoning);
+            Parts p = parts();
+            p.extraction = settings;
+            return p.build();
         }
 
         /** These settings with nearest-neighbour query-attack detection. */
         public DetectorSettings withQueryAttack(QueryAttackSettings settings) {
-            return new DetectorSettings(
-                    confidence,
-                    drift,
-                    sequential,
-                    performance,
-                    onnx,
-                    squeezing,
-                    integrity,
-                    evasionEnsemble,
-                    extraction,
-                    settings,
-                    blacklight,
-                    evasionCampaign,
-                    poisoning);
+            Parts p = parts();
+            p.queryAttack = settings;
+            return p.build();
         }
 
         /** These settings with Blacklight. */
         public DetectorSettings withBlacklight(BlacklightSettings settings) {
-            return new DetectorSettings(
-                    confidence,
-                    drift,
-                    sequential,
-                    performance,
-                    onnx,
-                    squeezing,
-                    integrity,
-                    evasionEnsemble,
-                    extraction,
-                    queryAttack,
-                    settings,
-                    evasionCampaign,
-                    poisoning);
+            Parts p = parts();
+            p.blacklight = settings;
+            return p.build();
         }
 
         /** These settings with evasion-campaign detection. */
         public DetectorSettings withEvasionCampaign(CampaignSettings settings) {
-            return new DetectorSettings(
-                    confidence,
-                    drift,
-                    sequential,
-                    performance,
-                    onnx,
-                    squeezing,
-                    integrity,
-                    evasionEnsemble,
-                    extraction,
-                    queryAttack,
-                    blacklight,
-                    settings,
-                    poisoning);
+            Parts p = parts();
+            p.evasionCampaign = settings;
+            return p.build();
         }
 
         /** These settings with label-flip detection on the feedback stream. */
         public DetectorSettings withPoisoning(PoisoningSettings settings) {
-            return new DetectorSettings(
-                    confidence,
-                    drift,
-                    sequential,
-                    performance,
-                    onnx,
-                    squeezing,
-                    integrity,
-                    evasionEnsemble,
-                    extraction,
-                    queryAttack,
-                    blacklight,
-                    evasionCampaign,
-                    settings);
+            Parts p = parts();
+            p.poisoning = settings;
+            return p.build();
+        }
+
+        /** The parts of these settings, to copy them with one changed. */
+        private Parts parts() {
+            Parts p = new Parts();
+            p.confidence = confidence;
+            p.drift = drift;
+            p.sequential = sequential;
+            p.performance = performance;
+            p.onnx = onnx;
+            p.squeezing = squeezing;
+            p.integrity = integrity;
+            p.evasionEnsemble = evasionEnsemble;
+            p.extraction = extraction;
+            p.queryAttack = queryAttack;
+            p.blacklight = blacklight;
+            p.evasionCampaign = evasionCampaign;
+            p.poisoning = poisoning;
+            return p;
+        }
+
+        /** The settings' parts, mutable, for {@link #parts()}. */
+        private static final class Parts {
+            ConfidenceSettings confidence;
+            DriftSettings drift;
+            SequentialSettings sequential;
+            PerformanceSettings performance;
+            List<OnnxDetectorSettings> onnx;
+            SqueezingSettings squeezing;
+            IntegritySettings integrity;
+            EnsembleSettings evasionEnsemble;
+            ExtractionSettings extraction;
+            QueryAttackSettings queryAttack;
+            BlacklightSettings blacklight;
+            CampaignSettings evasionCampaign;
+            PoisoningSettings poisoning;
+
+            DetectorSettings build() {
+                return new DetectorSettings(
+                        confidence,
+                        drift,
+                        sequential,
+                        performance,
+                        onnx,
+                        squeezing,
+                        integrity,
+                        evasionEnsemble,
+                        extraction,
+                        queryAttack,
+                        blacklight,
+                        evasionCampaign,
+                        poisoning);
+            }
         }
 
         /** Whether any per-client detection runs (extraction, query attacks, Blacklight). */
