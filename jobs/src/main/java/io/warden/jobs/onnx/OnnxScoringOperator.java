@@ -397,7 +397,6 @@ public final class OnnxScoringOperator extends AbstractStreamOperator<OnnxScore>
         Map<String, String> details = rowDetails(s);
         details.put("detector_model", d.modelPath());
         details.put("detector_model_sha256", d.sha256());
-        String kind = AlertKind.EVASION.name();
         String high = d.direction() == Direction.HIGH_IS_ANOMALOUS ? "high" : "low";
         String summary =
                 d.conformal()
@@ -417,38 +416,22 @@ public final class OnnxScoringOperator extends AbstractStreamOperator<OnnxScore>
                                 s.score,
                                 d.direction() == Direction.HIGH_IS_ANOMALOUS ? "above" : "below",
                                 d.threshold());
-        return Alert.newBuilder()
-                .setAlertId(
-                        Ids.of(
-                                kind,
-                                s.modelName,
-                                s.modelVersion,
-                                SubjectType.REQUEST.name(),
-                                Observation.rowKey(s.requestId, s.row),
-                                d.detectorId()))
-                .setEventTime(Instant.ofEpochMilli(s.eventTime))
-                .setModelName(s.modelName)
-                .setModelVersion(s.modelVersion)
-                .setKind(AlertKind.EVASION)
-                .setSeverity(d.severity())
-                .setSubject(new Subject(SubjectType.REQUEST, s.requestId))
-                .setSummary(summary)
-                .setScores(
+        return requestAlert(
+                        AlertKind.EVASION,
+                        s,
+                        d.detectorId(),
                         List.of(
                                 new DetectorScore(
                                         s.detector,
                                         s.score,
                                         s.threshold,
                                         Double.isNaN(s.pValue) ? null : s.pValue,
-                                        true)))
-                .setEvidence(
-                        Evidence.newBuilder()
-                                .setRequestIds(List.of(s.requestId))
-                                .setFeatureNames(d.featureNames())
-                                .setDetails(details)
-                                .build())
+                                        true)),
+                        d.featureNames(),
+                        details)
+                .setSeverity(d.severity())
+                .setSummary(summary)
                 .setAtlasTechnique(ATLAS_EVADE)
-                .setWindow(null)
                 .setProfileId(d.profileId())
                 .build();
     }
@@ -491,15 +474,11 @@ public final class OnnxScoringOperator extends AbstractStreamOperator<OnnxScore>
                         AlertKind.INTEGRITY,
                         s,
                         d.detectorId(),
-                        List.of(new DetectorScore(s.detector, s.score, s.threshold, null, true)))
+                        List.of(new DetectorScore(s.detector, s.score, s.threshold, null, true)),
+                        List.of(),
+                        details)
                 .setSeverity(d.severity())
                 .setSummary(summary)
-                .setEvidence(
-                        Evidence.newBuilder()
-                                .setRequestIds(List.of(s.requestId))
-                                .setFeatureNames(List.of())
-                                .setDetails(details)
-                                .build())
                 .setAtlasTechnique(ATLAS_MANIPULATE_MODEL)
                 .setProfileId(null)
                 .build();
@@ -545,23 +524,25 @@ public final class OnnxScoringOperator extends AbstractStreamOperator<OnnxScore>
                         fired.isEmpty()
                                 ? "no detector alone below alpha, together they are"
                                 : "fired: " + String.join(", ", fired));
-        return requestAlert(AlertKind.EVASION, s, s.detector, scores)
+        return requestAlert(AlertKind.EVASION, s, s.detector, scores, List.of(), details)
                 .setSeverity(e.spec.severity())
                 .setSummary(summary)
-                .setEvidence(
-                        Evidence.newBuilder()
-                                .setRequestIds(List.of(s.requestId))
-                                .setFeatureNames(List.of())
-                                .setDetails(details)
-                                .build())
                 .setAtlasTechnique(ATLAS_EVADE)
                 .setProfileId(e.spec.profileId())
                 .build();
     }
 
-    /** The parts every per-row alert shares; its id depends on kind, model, row and detector. */
+    /**
+     * The parts every per-row alert shares, evidence included; its id depends on kind, model, row
+     * and detector.
+     */
     private static Alert.Builder requestAlert(
-            AlertKind kind, OnnxScore s, String detectorId, List<DetectorScore> scores) {
+            AlertKind kind,
+            OnnxScore s,
+            String detectorId,
+            List<DetectorScore> scores,
+            List<String> featureNames,
+            Map<String, String> details) {
         return Alert.newBuilder()
                 .setAlertId(
                         Ids.of(
@@ -577,6 +558,12 @@ public final class OnnxScoringOperator extends AbstractStreamOperator<OnnxScore>
                 .setKind(kind)
                 .setSubject(new Subject(SubjectType.REQUEST, s.requestId))
                 .setScores(scores)
+                .setEvidence(
+                        Evidence.newBuilder()
+                                .setRequestIds(List.of(s.requestId))
+                                .setFeatureNames(featureNames)
+                                .setDetails(details)
+                                .build())
                 .setWindow(null);
     }
 
