@@ -9,7 +9,6 @@ import io.warden.jobs.drift.Observation;
 import io.warden.schemas.Alert;
 import io.warden.schemas.AlertKind;
 import io.warden.schemas.DetectorScore;
-import io.warden.schemas.Evidence;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -223,7 +222,11 @@ public final class BlacklightDetection extends KeyedProcessFunction<String, Obse
                         v.matchThreshold(),
                         named.isEmpty() ? "no remembered client" : String.join(", ", named));
         return ClientDetection.clientAlert(
-                        AlertKind.BLACKBOX_QUERY_ATTACK, o, client, BlacklightDetector.DETECTOR)
+                        AlertKind.BLACKBOX_QUERY_ATTACK,
+                        o,
+                        client,
+                        details,
+                        BlacklightDetector.DETECTOR)
                 .setSeverity(model.severity())
                 .setSummary(summary)
                 .setScores(
@@ -234,12 +237,6 @@ public final class BlacklightDetection extends KeyedProcessFunction<String, Obse
                                         result.threshold(),
                                         null,
                                         true)))
-                .setEvidence(
-                        Evidence.newBuilder()
-                                .setRequestIds(List.of(o.requestId))
-                                .setFeatureNames(List.of())
-                                .setDetails(details)
-                                .build())
                 .setAtlasTechnique(ATLAS_BLACK_BOX)
                 .setProfileId(model.profileId())
                 .build();

@@ -186,7 +186,7 @@ public final class ClientDetection extends KeyedProcessFunction<String, Observat
                         v.neighbours(),
                         v.meanDistance(),
                         v.threshold());
-        return clientAlert(AlertKind.BLACKBOX_QUERY_ATTACK, o, o.clientId)
+        return clientAlert(AlertKind.BLACKBOX_QUERY_ATTACK, o, o.clientId, details)
                 .setSeverity(model.severity())
                 .setSummary(summary)
                 .setScores(
@@ -197,22 +197,22 @@ public final class ClientDetection extends KeyedProcessFunction<String, Observat
                                         v.threshold(),
                                         null,
                                         true)))
-                .setEvidence(
-                        Evidence.newBuilder()
-                                .setRequestIds(List.of(o.requestId))
-                                .setFeatureNames(List.of())
-                                .setDetails(details)
-                                .build())
                 .setAtlasTechnique(ATLAS_BLACK_BOX)
                 .setProfileId(model.profileId())
                 .build();
     }
 
     /**
-     * The parts every per-client alert shares; its id depends on kind, model, client, request and
-     * {@code more} (e.g. the detector, where several raise the same kind).
+     * The parts every per-client alert shares, its evidence (the request and the details) included;
+     * its id depends on kind, model, client, request and {@code more} (e.g. the detector, where
+     * several raise the same kind).
      */
-    static Alert.Builder clientAlert(AlertKind kind, Observation o, String client, String... more) {
+    static Alert.Builder clientAlert(
+            AlertKind kind,
+            Observation o,
+            String client,
+            Map<String, String> details,
+            String... more) {
         List<String> parts = new ArrayList<>();
         parts.add(kind.name());
         parts.add(o.modelName);
@@ -228,6 +228,12 @@ public final class ClientDetection extends KeyedProcessFunction<String, Observat
                 .setModelVersion(o.modelVersion)
                 .setKind(kind)
                 .setSubject(new Subject(SubjectType.CLIENT, client))
+                .setEvidence(
+                        Evidence.newBuilder()
+                                .setRequestIds(List.of(o.requestId))
+                                .setFeatureNames(List.of())
+                                .setDetails(details)
+                                .build())
                 .setWindow(null);
     }
 
@@ -272,16 +278,10 @@ public final class ClientDetection extends KeyedProcessFunction<String, Observat
                         a.queries(),
                         o.modelKey,
                         String.join("; ", fired));
-        return clientAlert(AlertKind.EXTRACTION, o, o.clientId)
+        return clientAlert(AlertKind.EXTRACTION, o, o.clientId, details)
                 .setSeverity(model.severity())
                 .setSummary(summary)
                 .setScores(scores)
-                .setEvidence(
-                        Evidence.newBuilder()
-                                .setRequestIds(List.of(o.requestId))
-                                .setFeatureNames(List.of())
-                                .setDetails(details)
-                                .build())
                 .setAtlasTechnique(ATLAS_EXTRACT)
                 .setProfileId(model.profileId())
                 .build();
