@@ -350,7 +350,7 @@ public final class ConfigLoader {
                                     ds.queryAttack(),
                                     ds.blacklight(),
                                     ds.evasionCampaign(),
-                                    ds.poisoning()),
+                                    resolvePoisoning(baseDir, ds.poisoning())),
                             m.servedModel());
             if (m.servedModel() != null && !blank(m.servedModel().model())) {
                 resolved = resolved.withServedModelFile(resolve(baseDir, m.servedModel().model()));
@@ -358,6 +358,19 @@ public final class ConfigLoader {
             models.add(resolved);
         }
         return new WardenConfig(c.kafka(), c.topics(), c.input(), c.job(), models, c.policy());
+    }
+
+    private static ModelSpec.PoisoningSettings resolvePoisoning(
+            Path baseDir, ModelSpec.PoisoningSettings poisoning) {
+        if (poisoning == null
+                || poisoning.records() == null
+                || blank(poisoning.records().reference())) {
+            return poisoning;
+        }
+        return poisoning.withRecords(
+                poisoning
+                        .records()
+                        .withReference(resolve(baseDir, poisoning.records().reference())));
     }
 
     private static List<OnnxDetectorSettings> resolveOnnx(
@@ -626,6 +639,9 @@ public final class ConfigLoader {
                                 + poisoning.minDisagreements());
             }
             positive(poisoning.idleTtl(), pa + ".idle-ttl", p);
+            if (poisoning.records() != null) {
+                FeedbackRecordValidation.validate(m, poisoning.records(), pa + ".records", p);
+            }
         }
         ModelSpec.CampaignSettings campaign = m.detectors().evasionCampaign();
         if (campaign != null) {

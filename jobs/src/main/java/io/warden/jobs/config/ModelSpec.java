@@ -595,6 +595,7 @@ public record ModelSpec(
      * @param idleTtl event time without a label after which a contributor's state is dropped
      *     (default 7d)
      * @param severity severity of the alerts (default HIGH)
+     * @param records judging each feedback record on its own (optional; off when absent)
      */
     public record PoisoningSettings(
             Double expectedDisagreementRate,
@@ -604,7 +605,8 @@ public record ModelSpec(
             Double concentrationThreshold,
             Integer minDisagreements,
             Duration idleTtl,
-            Severity severity)
+            Severity severity,
+            FeedbackRecordSettings records)
             implements Serializable {
         public PoisoningSettings {
             alpha = alpha == null ? 1e-4 : alpha;
@@ -616,6 +618,42 @@ public record ModelSpec(
             severity = severity == null ? Severity.HIGH : severity;
         }
 
+        /** Settings without per-record judgement. */
+        public PoisoningSettings(
+                Double expectedDisagreementRate,
+                Double alpha,
+                Integer minRecords,
+                Integer window,
+                Double concentrationThreshold,
+                Integer minDisagreements,
+                Duration idleTtl,
+                Severity severity) {
+            this(
+                    expectedDisagreementRate,
+                    alpha,
+                    minRecords,
+                    window,
+                    concentrationThreshold,
+                    minDisagreements,
+                    idleTtl,
+                    severity,
+                    null);
+        }
+
+        /** These settings with per-record judgement. */
+        public PoisoningSettings withRecords(FeedbackRecordSettings settings) {
+            return new PoisoningSettings(
+                    expectedDisagreementRate,
+                    alpha,
+                    minRecords,
+                    window,
+                    concentrationThreshold,
+                    minDisagreements,
+                    idleTtl,
+                    severity,
+                    settings);
+        }
+
         /** The expected disagreement rate: as given, or from the model's reference accuracy. */
         public double expectedRate(PerformanceSettings performance) {
             if (expectedDisagreementRate != null) {
@@ -623,6 +661,79 @@ public record ModelSpec(
             }
             return Math.min(0.99, 1 - performance.referenceAccuracy() + 0.05);
         }
+    }
+
+    /**
+     * Each feedback record judged on its own ({@code models[].detectors.poisoning.records}): the
+     * features of the sample it labels (the request it is joined to, or its own) against the
+     * trusted reference of the class it was labelled with. Two detectors, both after Tran, Li &amp;
+     * M&#x105;dry ("Spectral signatures in backdoor attacks", NeurIPS 2018) and Paudice et al.
+     * (2018): class-conditional outliers (the squared Mahalanobis distance to the labelled class,
+     * judged at {@code alpha} by a conformal or &chi;&sup2; p-value) on every record, and spectral
+     * signatures over each {@code spectral-window} records of one labelled class. A flagged record
+     * gets one POISONING alert about it (subject FEEDBACK_RECORD), which a policy rule turns into a
+     * QUARANTINE decision (retraining skips the record).
+     *
+     * @param reference a CSV file (RFC 4180, header line) of trusted labelled samples: one column
+     *     per feature name and the label column; the class models are fitted from it at start-up
+     * @param referenceSha256 the file's pinned SHA-256 (optional; checked at start-up when given)
+     * @param labelColumn the label column's name (default {@code label}); values are class names
+     * @param alpha significance of one record's class-conditional test (default 0.001); the
+     *     conformal method needs at least 1 / alpha &minus; 1 calibration rows (half the reference
+     *     rows) of every class
+     * @param method {@code conformal} (default) or {@code chi-squared}
+     * @param shrinkage covariance shrinkage towards the identity, in [0, 1] (default 0.05)
+     * @param spectralWindow records of one labelled class per spectral-signature analysis (default
+     *     200; 0 turns spectral signatures off)
+     * @param epsilon upper bound of the poisoned share of a window, in (0, 1/3] (default 0.05)
+     * @param separationFactor multiple of the Gaussian separation a window needs (default 2)
+     * @param severity severity of the alerts (default MEDIUM)
+     */
+    public record FeedbackRecordSettings(
+            String reference,
+            String referenceSha256,
+            String labelColumn,
+            Double alpha,
+            OutlierPValue method,
+            Double shrinkage,
+            Integer spectralWindow,
+            Double epsilon,
+            Double separationFactor,
+            Severity severity)
+            implements Serializable {
+        public FeedbackRecordSettings {
+            labelColumn = labelColumn == null ? "label" : labelColumn;
+            alpha = alpha == null ? 0.001 : alpha;
+            method = method == null ? OutlierPValue.CONFORMAL : method;
+            shrinkage = shrinkage == null ? 0.05 : shrinkage;
+            spectralWindow = spectralWindow == null ? 200 : spectralWindow;
+            epsilon = epsilon == null ? 0.05 : epsilon;
+            separationFactor = separationFactor == null ? 2.0 : separationFactor;
+            severity = severity == null ? Severity.MEDIUM : severity;
+        }
+
+        /** These settings with the reference file at another path. */
+        public FeedbackRecordSettings withReference(String path) {
+            return new FeedbackRecordSettings(
+                    path,
+                    referenceSha256,
+                    labelColumn,
+                    alpha,
+                    method,
+                    shrinkage,
+                    spectralWindow,
+                    epsilon,
+                    separationFactor,
+                    severity);
+        }
+    }
+
+    /** How a class-conditional distance becomes a p-value, as config names it. */
+    public enum OutlierPValue {
+        @JsonProperty("conformal")
+        CONFORMAL,
+        @JsonProperty("chi-squared")
+        CHI_SQUARED
     }
 
     /** The extraction signals, as config names them. */

@@ -14,7 +14,7 @@ import io.warden.jobs.kafka.TopicAdmin;
 import io.warden.jobs.onnx.OnnxDetectors;
 import io.warden.jobs.onnx.OnnxStage;
 import io.warden.jobs.performance.PerformanceStage;
-import io.warden.jobs.poisoning.ContributorDetection;
+import io.warden.jobs.poisoning.PoisoningStage;
 import io.warden.jobs.policy.PolicyDecisions;
 import io.warden.jobs.sequential.SequentialModels;
 import io.warden.jobs.sequential.SequentialStage;
@@ -244,19 +244,13 @@ public final class MonitorJob {
                             outputs.performanceReports());
             alerts = alerts.union(performance.alerts());
             deadLetters = deadLetters.union(performance.deadLetters());
-            ContributorDetection contributors = ContributorDetection.from(config);
-            if (contributors != null) {
-                alerts =
-                        alerts.union(
-                                performance
-                                        .labelled()
-                                        .filter(contributors::counts)
-                                        .name("contributor-labels")
-                                        .uid("contributor-labels")
-                                        .keyBy(ContributorDetection::key)
-                                        .process(contributors)
-                                        .name("detect-label-flipping")
-                                        .uid("detect-label-flipping"));
+            DataStream<Alert> poisoning =
+                    PoisoningStage.build(
+                            config,
+                            performance.labelled(),
+                            routed.getSideOutput(RouteIngested.FEEDBACK));
+            if (poisoning != null) {
+                alerts = alerts.union(poisoning);
             }
         }
         if (catalog.anyOnnx()) {

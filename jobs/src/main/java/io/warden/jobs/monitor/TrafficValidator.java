@@ -97,7 +97,9 @@ public final class TrafficValidator implements Serializable {
     /**
      * The rejection of a feedback record, or null when it is valid: an id, a configured model, and
      * a label that is one of the model's classes. A record without request id (one that carries its
-     * own features) is valid; the performance join has no prediction for it and passes it by.
+     * own features) is valid when its feature tensor, if it has one, holds one sample of the
+     * model's features with finite values; the performance join has no prediction for it and passes
+     * it by.
      */
     public Rejection checkFeedback(FeedbackRecord f) {
         if (f.getFeedbackId() == null || f.getFeedbackId().isBlank()) {
@@ -126,6 +128,43 @@ public final class TrafficValidator implements Serializable {
         String row = f.getAttributes().get("row");
         if (row != null && !row.matches("0|[1-9][0-9]{0,8}")) {
             return invalid("attributes.row must be a row index (0, 1, ...), got '" + row + "'");
+        }
+        if (f.getRequestId() == null && !f.getFeatures().isEmpty()) {
+            TensorCheck features = checkFeatures(spec, f.getFeatures());
+            if (features.rejection() != null) {
+                return features.rejection();
+            }
+            if (features.rows() != 1) {
+                return invalid(
+                        "features: a feedback record labels one sample, but its tensor holds "
+                                + features.rows()
+                                + " rows");
+            }
+        }
+        return null;
+    }
+
+    /**
+     * The feature values of a valid feedback record that carries its own features (no request id, a
+     * feature tensor), in the configured order; null for any other record.
+     */
+    public double[] ownFeatures(FeedbackRecord f) {
+        if (f.getRequestId() != null || f.getFeatures().isEmpty()) {
+            return null;
+        }
+        ModelSpec spec = config.model(f.getModelName(), f.getModelVersion()).orElse(null);
+        if (spec == null) {
+            return null;
+        }
+        for (Tensor t : f.getFeatures()) {
+            if (t.getName().equals(spec.features().tensor())) {
+                List<Double> data = t.getData();
+                double[] x = new double[data.size()];
+                for (int j = 0; j < x.length; j++) {
+                    x[j] = data.get(j);
+                }
+                return x;
+            }
         }
         return null;
     }

@@ -26,6 +26,12 @@ public class LabelledPrediction {
     /** The feedback record that gave the label, or null when unlabelled. */
     public String feedbackId;
 
+    /** The labelled request, or null when unlabelled. */
+    public String requestId;
+
+    /** The row's feature values when its model judges feedback records on their own, else null. */
+    public double[] features;
+
     /** {@link #labelClass} of a prediction that got no label in time. */
     public static final int UNLABELLED = -1;
 
@@ -42,6 +48,8 @@ public class LabelledPrediction {
         lp.labelClass = label == null ? UNLABELLED : label.labelClass;
         if (label != null) {
             lp.feedbackId = label.feedbackId;
+            lp.features = p.features;
+            lp.requestId = label.feedback == null ? null : label.feedback.getRequestId();
             lp.contributorId = label.feedback == null ? null : label.feedback.getContributorId();
         }
         return lp;

@@ -92,7 +92,7 @@ public final class PerformanceStage {
                             .filter(o -> names.contains(o.modelName) && performanceOn(config, o))
                             .name(name + "-predictions")
                             .uid(name + "-predictions")
-                            .map(Prediction::of)
+                            .map(o -> Prediction.of(o, recordsJudged(config, o)))
                             .name(name + "-prediction")
                             .uid(name + "-prediction");
             DataStream<Label> labels =
@@ -135,6 +135,16 @@ public final class PerformanceStage {
                         .name("performance-hysteresis")
                         .uid("performance-hysteresis");
         return new Result(alerts, deadLetters, labelled);
+    }
+
+    /** Whether the row's model judges feedback records on their own, which needs its features. */
+    private static boolean recordsJudged(WardenConfig config, Observation o) {
+        return config.model(o.modelName, o.modelVersion)
+                .map(
+                        m ->
+                                m.detectors().poisoning() != null
+                                        && m.detectors().poisoning().records() != null)
+                .orElse(false);
     }
 
     private static boolean performanceOn(WardenConfig config, Observation o) {

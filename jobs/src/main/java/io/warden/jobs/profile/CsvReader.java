@@ -17,11 +17,11 @@ import java.util.List;
  * with the next line after it. Fields are returned exactly as written (no trimming). Not
  * thread-safe.
  */
-final class CsvReader implements Closeable {
+public final class CsvReader implements Closeable {
     private static final int EOF = -1;
 
     /** A record that breaks RFC 4180. */
-    static final class CsvException extends Exception {
+    public static final class CsvException extends Exception {
         private static final long serialVersionUID = 1L;
         private final long line;
 
@@ -31,7 +31,7 @@ final class CsvReader implements Closeable {
         }
 
         /** The line the record starts on, 1-based. */
-        long line() {
+        public long line() {
             return line;
         }
     }
@@ -44,12 +44,12 @@ final class CsvReader implements Closeable {
     private long line = 1;
     private long recordLine = 1;
 
-    CsvReader(Reader in) {
+    public CsvReader(Reader in) {
         this.in = in;
     }
 
     /** The line the last record returned (or refused) starts on, 1-based. */
-    long recordLine() {
+    public long recordLine() {
         return recordLine;
     }
 
@@ -60,7 +60,7 @@ final class CsvReader implements Closeable {
      * @throws CsvException if the record breaks RFC 4180 (reading may go on)
      * @throws IOException if reading fails
      */
-    List<String> next() throws IOException, CsvException {
+    public List<String> next() throws IOException, CsvException {
         recordLine = line;
         int c = read();
         if (c == EOF) {

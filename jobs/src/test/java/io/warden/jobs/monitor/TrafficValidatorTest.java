@@ -8,8 +8,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.warden.jobs.config.ModelSpec.OutputType;
 import io.warden.jobs.monitor.TrafficValidator.Rejection;
 import io.warden.schemas.DeadLetterReason;
+import io.warden.schemas.FeedbackRecord;
 import io.warden.schemas.InferenceRequest;
+import io.warden.schemas.Tensor;
 import io.warden.schemas.TensorDatatype;
+import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -131,5 +134,52 @@ class TrafficValidatorTest {
     void shouldRejectAnEmptyRequestId() {
         assertThat(probabilities.checkRequest(request(" ", 0)).reason())
                 .isEqualTo("request_id is empty");
+    }
+
+    private static io.warden.schemas.FeedbackRecord ownFeedback(Tensor... features) {
+        return FeedbackRecord.newBuilder()
+                .setFeedbackId("f1")
+                .setEventTime(Instant.EPOCH)
+                .setModelName("iris")
+                .setContributorId("u1")
+                .setLabel(
+                        TestTraffic.config(OutputType.PROBABILITIES)
+                                .models()
+                                .get(0)
+                                .output()
+                                .classes()
+                                .get(1))
+                .setFeatures(List.of(features))
+                .build();
+    }
+
+    @Test
+    void shouldAcceptAFeedbackRecordWithOneSampleOfItsOwnAndReadItsFeatures() {
+        var f = ownFeedback(tensor("input", List.of(1L, 4L), 1, 2, 3, 4));
+        assertThat(probabilities.checkFeedback(f)).isNull();
+        assertThat(probabilities.ownFeatures(f)).containsExactly(1, 2, 3, 4);
+        var joined = ownFeedback(tensor("input", List.of(1L, 4L), 1, 2, 3, 4));
+        joined.setRequestId("r1");
+        assertThat(probabilities.ownFeatures(joined))
+                .as("a joined record's features are the request's")
+                .isNull();
+    }
+
+    @Test
+    void shouldRejectAFeedbackRecordWhoseOwnFeaturesAreNotOneValidSample() {
+        Rejection batch =
+                probabilities.checkFeedback(
+                        ownFeedback(tensor("input", List.of(2L, 4L), 1, 2, 3, 4, 5, 6, 7, 8)));
+        assertThat(batch.code()).isEqualTo(DeadLetterReason.INVALID);
+        assertThat(batch.reason())
+                .isEqualTo(
+                        "features: a feedback record labels one sample, but its tensor holds 2 rows");
+        Rejection nan =
+                probabilities.checkFeedback(
+                        ownFeedback(tensor("input", List.of(4L), 1, Double.NaN, 3, 4)));
+        assertThat(nan.reason()).contains("NaN or infinite");
+        Rejection shape =
+                probabilities.checkFeedback(ownFeedback(tensor("input", List.of(3L), 1, 2, 3)));
+        assertThat(shape.reason()).contains("does not fit the configured [4]");
     }
 }

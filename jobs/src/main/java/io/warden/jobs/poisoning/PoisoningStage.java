@@ -1,0 +1,125 @@
+package io.warden.jobs.poisoning;
+
+import io.warden.jobs.config.ModelSpec;
+import io.warden.jobs.config.WardenConfig;
+import io.warden.jobs.monitor.Ingested;
+import io.warden.jobs.monitor.TrafficValidator;
+import io.warden.jobs.performance.LabelledPrediction;
+import io.warden.schemas.Alert;
+import io.warden.schemas.FeedbackRecord;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.functions.ProcessFunction;
+import org.apache.flink.util.Collector;
+
+/**
+ * The poisoning part of the monitor graph, on the feedback stream: label flipping per contributor
+ * ({@link ContributorDetection}) over the labels the realised-performance join matched to their
+ * predictions, and each record judged on its own ({@link FeedbackRecordDetection}) over the same
+ * labels with their requests' features and over the records that carry their own features.
+ */
+public final class PoisoningStage {
+    private PoisoningStage() {}
+
+    /**
+     * Adds the poisoning detectors of the config's models, or returns null when none has them.
+     *
+     * @param labelled the predictions whose label wait is over, from the performance stage
+     * @param feedback validated feedback records (for those with their own features)
+     */
+    public static DataStream<Alert> build(
+            WardenConfig config,
+            DataStream<LabelledPrediction> labelled,
+            DataStream<Ingested> feedback) {
+        DataStream<Alert> alerts = null;
+        ContributorDetection contributors = ContributorDetection.from(config);
+        if (contributors != null) {
+            alerts =
+                    labelled.filter(contributors::counts)
+                            .name("contributor-labels")
+                            .uid("contributor-labels")
+                            .keyBy(ContributorDetection::key)
+                            .process(contributors)
+                            .name("detect-label-flipping")
+                            .uid("detect-label-flipping");
+        }
+        FeedbackRecordDetection records = FeedbackRecordDetection.from(config);
+        if (records != null) {
+            DataStream<FeedbackSample> joined =
+                    labelled.filter(
+                                    p ->
+                                            p.labelClass != LabelledPrediction.UNLABELLED
+                                                    && p.features != null
+                                                    && records.judges(p.modelName, p.modelVersion))
+                            .name("feedback-record-labels")
+                            .uid("feedback-record-labels")
+                            .process(new JoinedSamples())
+                            .name("feedback-record-samples")
+                            .uid("feedback-record-samples");
+            DataStream<FeedbackSample> own =
+                    feedback.process(new OwnSamples(config, records))
+                            .name("feedback-own-samples")
+                            .uid("feedback-own-samples");
+            DataStream<Alert> judged =
+                    joined.union(own)
+                            .keyBy(FeedbackRecordDetection::key)
+                            .process(records)
+                            .name("detect-poisoned-records")
+                            .uid("detect-poisoned-records");
+            alerts = alerts == null ? judged : alerts.union(judged);
+        }
+        return alerts;
+    }
+
+    /** Joined labels as samples, timed by the element's timestamp (when the label was matched). */
+    private static final class JoinedSamples
+            extends ProcessFunction<LabelledPrediction, FeedbackSample> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public void processElement(
+                LabelledPrediction p, Context ctx, Collector<FeedbackSample> out) {
+            out.collect(
+                    FeedbackSample.of(p, ctx.timestamp() == null ? p.eventTime : ctx.timestamp()));
+        }
+    }
+
+    /** Feedback records that carry their own features, of models that judge records, as samples. */
+    private static final class OwnSamples extends ProcessFunction<Ingested, FeedbackSample> {
+        private static final long serialVersionUID = 1L;
+
+        private final WardenConfig config;
+        private final TrafficValidator validator;
+        private final FeedbackRecordDetection records;
+        private transient Counter own;
+
+        OwnSamples(WardenConfig config, FeedbackRecordDetection records) {
+            this.config = config;
+            this.validator = new TrafficValidator(config);
+            this.records = records;
+        }
+
+        @Override
+        public void open(OpenContext openContext) {
+            own = getRuntimeContext().getMetricGroup().counter("feedbackWithOwnFeatures");
+        }
+
+        @Override
+        public void processElement(Ingested in, Context ctx, Collector<FeedbackSample> out) {
+            FeedbackRecord f = in.feedback;
+            if (!records.judges(f.getModelName(), f.getModelVersion())) {
+                return;
+            }
+            double[] x = validator.ownFeatures(f);
+            ModelSpec spec = config.model(f.getModelName(), f.getModelVersion()).orElse(null);
+            if (x == null || spec == null) {
+                return;
+            }
+            own.inc();
+            out.collect(
+                    FeedbackSample.of(
+                            f, spec.output().classes().indexOf(f.getLabel()), x, in.eventTime));
+        }
+    }
+}
