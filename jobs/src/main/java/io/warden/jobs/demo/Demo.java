@@ -23,6 +23,7 @@ import io.warden.schemas.PerformanceReport;
 import io.warden.schemas.QuarantineDecision;
 import io.warden.schemas.ScoreRecord;
 import io.warden.schemas.SubjectType;
+import io.warden.schemas.TargetType;
 import io.warden.schemas.codec.AvroCodec;
 import io.warden.schemas.codec.CodecException;
 import java.io.IOException;
@@ -104,7 +105,26 @@ public final class Demo {
             List<String> attackAlerts,
             long falseAttackAlerts,
             List<String> decisions,
+            Poisoning poisoning,
             Duration elapsed) {
+
+        /**
+         * What became of the feedback poisoners.
+         *
+         * @param alerts the POISONING alerts about contributors
+         * @param flippedRecords records with a flipped label the flipper sent
+         * @param flippedQuarantined of those, the ones quarantined
+         * @param backdoorRecords records the backdoor poisoner sent
+         * @param backdoorQuarantined of those, the ones quarantined
+         * @param honestQuarantined honest feedback records quarantined
+         */
+        public record Poisoning(
+                List<String> alerts,
+                long flippedRecords,
+                long flippedQuarantined,
+                long backdoorRecords,
+                long backdoorQuarantined,
+                long honestQuarantined) {}
 
         /** Every input record was joined (2 per scored request) or dead-lettered. */
         public boolean accountedFor() {
@@ -141,7 +161,12 @@ public final class Demo {
         Path work = Files.createTempDirectory("warden-demo-");
         out.println("warden demo: starting an embedded Kafka broker (KRaft) ...");
         try (EmbeddedKafkaCluster kafka = EmbeddedKafkaCluster.start()) {
-            WardenConfig base = live(demoConfig(work, kafka.bootstrapServers()));
+            Path trusted =
+                    DemoPoisoners.writeTrustedLabels(
+                            DemoModel.standard(),
+                            work.resolve("trusted-labels.csv"),
+                            options.seed() + 7);
+            WardenConfig base = live(demoConfig(work, kafka.bootstrapServers()), trusted);
             WardenConfig config =
                     base.withJob(
                             base.job()
@@ -244,6 +269,13 @@ public final class Demo {
                             List.copyOf(watcher.attackAlerts),
                             watcher.falseAttackAlerts.get(),
                             List.copyOf(watcher.decisions),
+                            new Summary.Poisoning(
+                                    List.copyOf(watcher.poisoningAlerts),
+                                    watcher.poisonedRecords.size() - watcher.backdoorRecords(),
+                                    watcher.flippedQuarantined.get(),
+                                    watcher.backdoorRecords(),
+                                    watcher.backdoorQuarantined.get(),
+                                    watcher.honestQuarantined.get()),
                             Duration.ofNanos(System.nanoTime() - started));
             print(s);
             return s;
@@ -270,7 +302,7 @@ public final class Demo {
      * #LIVE_WINDOW_SECONDS} s, a label wait a little longer than the demo's labels take, and short
      * join and out-of-orderness waits, so windows close while the demo plays.
      */
-    static WardenConfig live(WardenConfig c) {
+    static WardenConfig live(WardenConfig c, Path trustedLabels) {
         List<ModelSpec> models = new ArrayList<>();
         for (ModelSpec m : c.models()) {
             ModelSpec.DriftSettings d = m.detectors().drift();
@@ -329,7 +361,26 @@ public final class Demo {
                                                     null, null, null, null, null, null))
                                     .withQueryAttack(
                                             new ModelSpec.QueryAttackSettings(
-                                                    10, 100, null, 0.3, null, null))));
+                                                    10, 100, null, 0.3, null, null))
+                                    .withPoisoning(
+                                            // Above the honest labellers' top-pair share,
+                                            // which the model's errors on ambiguous and
+                                            // drifted inputs push to 0.3-0.4 here.
+                                            new ModelSpec.PoisoningSettings(
+                                                            null, null, null, null, 0.6, null, null,
+                                                            null)
+                                                    .withRecords(
+                                                            new ModelSpec.FeedbackRecordSettings(
+                                                                    trustedLabels.toString(),
+                                                                    null,
+                                                                    null,
+                                                                    null,
+                                                                    null,
+                                                                    null,
+                                                                    null,
+                                                                    null,
+                                                                    null,
+                                                                    null)))));
         }
         InputSettings in = c.input();
         return new WardenConfig(
@@ -364,6 +415,26 @@ public final class Demo {
                                         1,
                                         null,
                                         Duration.ofMinutes(10),
+                                        null),
+                                new PolicySettings.RuleSettings(
+                                        "review-label-flippers",
+                                        List.of(AlertKind.POISONING),
+                                        null,
+                                        SubjectType.CONTRIBUTOR,
+                                        DecisionAction.REVIEW,
+                                        1,
+                                        null,
+                                        null,
+                                        null),
+                                new PolicySettings.RuleSettings(
+                                        "quarantine-poisoned-records",
+                                        List.of(AlertKind.POISONING),
+                                        null,
+                                        SubjectType.FEEDBACK_RECORD,
+                                        DecisionAction.QUARANTINE,
+                                        1,
+                                        null,
+                                        null,
                                         null))));
     }
 
@@ -401,12 +472,22 @@ public final class Demo {
     /** Labels come up to this long (event time) after their request. */
     static final long LABEL_DELAY_MS = 2_000;
 
-    /** A labeller's feedback for a played request: its true class, a little later. */
-    private static byte[] label(Planned p, Random labeller) {
+    /**
+     * A labeller's feedback for a played request, a little later: its true class, unless the
+     * labeller is the {@link DemoPoisoners#FLIPPER} (whose flipped records go into {@code
+     * poisoned}).
+     */
+    private static byte[] label(Planned p, Random labeller, Set<String> poisoned) {
+        String contributor = "labeller-" + (1 + labeller.nextInt(6));
+        int label = DemoPoisoners.label(contributor, p.trueClass());
+        String id = "fb-" + p.requestId();
+        if (label != p.trueClass()) {
+            poisoned.add(id);
+        }
         return AvroCodec.standard()
                 .encode(
                         FeedbackRecord.newBuilder()
-                                .setFeedbackId("fb-" + p.requestId())
+                                .setFeedbackId(id)
                                 .setEventTime(
                                         Instant.ofEpochMilli(
                                                 p.eventTimeMillis()
@@ -414,8 +495,8 @@ public final class Demo {
                                 .setModelName(DemoModel.NAME)
                                 .setModelVersion(DemoModel.VERSION)
                                 .setRequestId(p.requestId())
-                                .setContributorId("labeller-" + (1 + labeller.nextInt(5)))
-                                .setLabel(DemoModel.CLASSES.get(p.trueClass()))
+                                .setContributorId(contributor)
+                                .setLabel(DemoModel.CLASSES.get(label))
                                 .setFeatures(List.of())
                                 .setAttributes(Map.of())
                                 .build());
@@ -465,8 +546,20 @@ public final class Demo {
                     producer.send(
                             t.feedback(),
                             p.requestId().getBytes(java.nio.charset.StandardCharsets.UTF_8),
-                            label(p, labeller));
+                            label(p, labeller, watcher.poisonedRecords));
                     labels.incrementAndGet();
+                }
+                if (i % DemoPoisoners.BACKDOOR_EVERY == DemoPoisoners.BACKDOOR_EVERY - 1) {
+                    String id = DemoPoisoners.BACKDOOR_PREFIX + i;
+                    watcher.poisonedRecords.add(id);
+                    producer.send(
+                            t.feedback(),
+                            id.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                            DemoPoisoners.backdoorRecord(
+                                    DemoModel.standard(),
+                                    labeller,
+                                    i,
+                                    Instant.ofEpochMilli(p.eventTimeMillis())));
                 }
                 long due = startNanos + (long) ((i + 1) * 1e9 / options.rate());
                 long wait = due - System.nanoTime();
@@ -584,6 +677,32 @@ public final class Demo {
         for (String line : s.decisions()) {
             out.println("    decision                 " + line);
         }
+        Summary.Poisoning poisoning = s.poisoning();
+        out.printf(
+                Locale.ROOT,
+                "  feedback poisoners         %s flipped %,d %s labels to %s; %s sent %,d"
+                        + " backdoored records%n",
+                DemoPoisoners.FLIPPER,
+                poisoning.flippedRecords(),
+                DemoModel.CLASSES.get(0),
+                DemoModel.CLASSES.get(1),
+                DemoPoisoners.BACKDOOR,
+                poisoning.backdoorRecords());
+        if (poisoning.alerts().isEmpty()) {
+            out.println("    poisoning alerts         none");
+        }
+        for (String line : poisoning.alerts()) {
+            out.println("    poisoning alert          " + line);
+        }
+        out.printf(
+                Locale.ROOT,
+                "    records quarantined      %,d of %,d flipped, %,d of %,d backdoored, %,d"
+                        + " honest%n",
+                poisoning.flippedQuarantined(),
+                poisoning.flippedRecords(),
+                poisoning.backdoorQuarantined(),
+                poisoning.backdoorRecords(),
+                poisoning.honestQuarantined());
         out.printf(Locale.ROOT, "  took %.1f s%n", s.elapsed().toMillis() / 1000.0);
     }
 
@@ -604,6 +723,17 @@ public final class Demo {
         final List<String> attackAlerts = new CopyOnWriteArrayList<>();
         final AtomicLong falseAttackAlerts = new AtomicLong();
         final List<String> decisions = new CopyOnWriteArrayList<>();
+        final Set<String> poisonedRecords = ConcurrentHashMap.newKeySet();
+        final List<String> poisoningAlerts = new CopyOnWriteArrayList<>();
+        final AtomicLong flippedQuarantined = new AtomicLong();
+        final AtomicLong backdoorQuarantined = new AtomicLong();
+        final AtomicLong honestQuarantined = new AtomicLong();
+
+        long backdoorRecords() {
+            return poisonedRecords.stream()
+                    .filter(id -> id.startsWith(DemoPoisoners.BACKDOOR_PREFIX))
+                    .count();
+        }
 
         /** Each played request's row of the model version (defective requests have none). */
         final Map<String, Long> rowOf = new ConcurrentHashMap<>();
@@ -713,6 +843,25 @@ public final class Demo {
                                 a.getSummary());
                 attackAlerts.add(line);
                 out.println("  [ATTACK] " + line);
+            } else if (value instanceof Alert a
+                    && a.getSubject().getType() == SubjectType.FEEDBACK_RECORD) {
+                // Counted by their QUARANTINE decisions.
+            } else if (value instanceof Alert a
+                    && a.getSubject().getType() == SubjectType.CONTRIBUTOR) {
+                String line = a.getKind() + " " + a.getSubject().getId() + ": " + a.getSummary();
+                poisoningAlerts.add(line);
+                out.println("  [POISONING] " + line);
+            } else if (value instanceof QuarantineDecision d
+                    && d.getTarget().getType() == TargetType.FEEDBACK_RECORD) {
+                String id = d.getTarget().getId();
+                if (d.getAction() == DecisionAction.QUARANTINE) {
+                    (!poisonedRecords.contains(id)
+                                    ? honestQuarantined
+                                    : id.startsWith(DemoPoisoners.BACKDOOR_PREFIX)
+                                            ? backdoorQuarantined
+                                            : flippedQuarantined)
+                            .incrementAndGet();
+                }
             } else if (value instanceof QuarantineDecision d) {
                 String line =
                         String.format(

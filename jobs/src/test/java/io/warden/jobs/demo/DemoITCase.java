@@ -11,7 +11,8 @@ import org.junit.jupiter.api.Test;
  * {@code warden demo} as the README runs it (default options): embedded broker, MiniCluster,
  * traffic with known truth. Checks what the demo promises whatever the machine's speed: every
  * record and every label is accounted for, every stage reported, and the two attackers (an
- * extraction client, a prober) caught and decided on, and nobody else.
+ * extraction client, a prober) and the two feedback poisoners (a label flipper, a backdoor) caught
+ * and decided on, and nobody else.
  */
 class DemoITCase {
 
@@ -41,10 +42,27 @@ class DemoITCase {
                 .as(printed)
                 .anyMatch(l -> l.startsWith("BLOCK CLIENT " + DemoTraffic.EXTRACTION_CLIENT))
                 .anyMatch(l -> l.startsWith("THROTTLE CLIENT " + DemoTraffic.PROBE_CLIENT))
+                .anyMatch(l -> l.equals("REVIEW CONTRIBUTOR " + DemoPoisoners.FLIPPER))
                 .allMatch(
                         l ->
                                 l.contains(DemoTraffic.EXTRACTION_CLIENT)
-                                        || l.contains(DemoTraffic.PROBE_CLIENT));
+                                        || l.contains(DemoTraffic.PROBE_CLIENT)
+                                        || l.contains(DemoPoisoners.FLIPPER));
+        // The feedback poisoners: the flipper alone alerted as a contributor; the backdoored
+        // records quarantined, some of the flipped ones (a flipped sample of one demo class can
+        // look ordinary for the next), few honest ones.
+        Demo.Summary.Poisoning poisoning = s.poisoning();
+        assertThat(poisoning.alerts())
+                .as(printed)
+                .isNotEmpty()
+                .allMatch(l -> l.startsWith("POISONING " + DemoPoisoners.FLIPPER));
+        assertThat(poisoning.backdoorQuarantined())
+                .as(printed)
+                .isGreaterThanOrEqualTo((long) (0.9 * poisoning.backdoorRecords()));
+        assertThat(poisoning.flippedQuarantined()).as(printed).isPositive();
+        assertThat(poisoning.honestQuarantined())
+                .as(printed)
+                .isLessThanOrEqualTo((long) (0.01 * s.labelsProduced()));
         assertThat(printed)
                 .contains("warden demo: summary")
                 .contains("every record accounted for yes")
