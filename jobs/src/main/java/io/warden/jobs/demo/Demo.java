@@ -117,6 +117,8 @@ public final class Demo {
          * @param backdoorRecords records the backdoor poisoner sent
          * @param backdoorQuarantined of those, the ones quarantined
          * @param honestQuarantined honest feedback records quarantined
+         * @param honestUnusualQuarantined of those, the ones labelling a drifted or an ambiguous
+         *     request
          */
         public record Poisoning(
                 List<String> alerts,
@@ -124,7 +126,8 @@ public final class Demo {
                 long flippedQuarantined,
                 long backdoorRecords,
                 long backdoorQuarantined,
-                long honestQuarantined) {}
+                long honestQuarantined,
+                long honestUnusualQuarantined) {}
 
         /** Every input record was joined (2 per scored request) or dead-lettered. */
         public boolean accountedFor() {
@@ -275,7 +278,8 @@ public final class Demo {
                                     watcher.flippedQuarantined.get(),
                                     watcher.backdoorRecords(),
                                     watcher.backdoorQuarantined.get(),
-                                    watcher.honestQuarantined.get()),
+                                    watcher.honestQuarantined.get(),
+                                    watcher.honestUnusualQuarantined.get()),
                             Duration.ofNanos(System.nanoTime() - started));
             print(s);
             return s;
@@ -697,12 +701,13 @@ public final class Demo {
         out.printf(
                 Locale.ROOT,
                 "    records quarantined      %,d of %,d flipped, %,d of %,d backdoored, %,d"
-                        + " honest%n",
+                        + " honest (%,d of them labelling a drifted or ambiguous request)%n",
                 poisoning.flippedQuarantined(),
                 poisoning.flippedRecords(),
                 poisoning.backdoorQuarantined(),
                 poisoning.backdoorRecords(),
-                poisoning.honestQuarantined());
+                poisoning.honestQuarantined(),
+                poisoning.honestUnusualQuarantined());
         out.printf(Locale.ROOT, "  took %.1f s%n", s.elapsed().toMillis() / 1000.0);
     }
 
@@ -728,6 +733,7 @@ public final class Demo {
         final AtomicLong flippedQuarantined = new AtomicLong();
         final AtomicLong backdoorQuarantined = new AtomicLong();
         final AtomicLong honestQuarantined = new AtomicLong();
+        final AtomicLong honestUnusualQuarantined = new AtomicLong();
 
         long backdoorRecords() {
             return poisonedRecords.stream()
@@ -854,6 +860,12 @@ public final class Demo {
             } else if (value instanceof QuarantineDecision d
                     && d.getTarget().getType() == TargetType.FEEDBACK_RECORD) {
                 String id = d.getTarget().getId();
+                String request = id.substring(id.indexOf('-') + 1);
+                if (d.getAction() == DecisionAction.QUARANTINE
+                        && !poisonedRecords.contains(id)
+                        && (drifted.contains(request) || truth.get(request) == Truth.AMBIGUOUS)) {
+                    honestUnusualQuarantined.incrementAndGet();
+                }
                 if (d.getAction() == DecisionAction.QUARANTINE) {
                     (!poisonedRecords.contains(id)
                                     ? honestQuarantined
