@@ -280,7 +280,9 @@ public final class OnnxScoringOperator extends AbstractStreamOperator<OnnxScore>
         LoadedModel previous = b.model;
         LoadedModel next;
         try {
-            next = LoadedModel.open(b.model.detector().withModel(path, sha256));
+            next =
+                    LoadedModel.open(
+                            b.model.detector().withModel(path, sha256.toLowerCase(Locale.ROOT)));
         } catch (RuntimeException e) {
             refused(b.model.detector(), path, e);
             return;
