@@ -59,9 +59,10 @@ import org.slf4j.LoggerFactory;
  *       leaves before the watermark that passes its row's event time, and no row becomes late
  *       downstream by waiting here;
  *   <li>before a checkpoint barrier ({@link #prepareSnapshotPreBarrier}), so a snapshot never holds
- *       a buffered row: the operator has no state, a restore starts empty, and every row that
- *       entered before the barrier was scored and emitted before it (nothing is lost on restart;
- *       the rows after it are replayed from the source);
+ *       a buffered row: the operator keeps no rows in state (only its rolled-in models), a restore
+ *       starts with empty buffers, and every row that entered before the barrier was scored and
+ *       emitted before it (nothing is lost on restart; the rows after it are replayed from the
+ *       source);
  *   <li>at the end of a bounded input ({@link #endInput}, and again in {@link #finish}).
  * </ul>
  *
@@ -83,8 +84,25 @@ import org.slf4j.LoggerFactory;
  * that fired. Members flush before every watermark and barrier like any detector, so no row waits
  * across either.
  *
+ * <p><b>Rolling in models.</b> With a second input of {@link ModelRollout} records (the control
+ * topic, broadcast to every subtask; see {@link OnnxStage}), a new version of a detector's model or
+ * of the served model is rolled in while the job runs ({@link #processElement2}): the subtask first
+ * flushes every buffer (so each row that arrived before the record is scored by the old model, and
+ * every ensemble row waiting for its members is judged), then opens a session on the new file,
+ * which must match the record's SHA-256 pin, bind like the old one and, for a conformal detector or
+ * an ensemble member, calibrate again on the reference rows. Only then does it swap and close the
+ * old session. Any failure is logged, counted ({@code onnx_rollin.refused}) and leaves the old
+ * model serving; a roll-out never fails the job. Accepted roll-outs are kept in broadcast state
+ * ({@link #ROLLS}), so a restored job serves them again, unless its config pins another file since
+ * the roll (then the config's). Alerts name the file and digest that scored them. The control
+ * input's watermarks and idleness are ignored: the operator's event time is the observations'.
+ *
+ * <p><b>Adversarial examples.</b> When asked for, the row behind every EVASION alert goes to {@link
+ * #ADVERSARIAL_EXAMPLES} with its features, logged output, scores and the models' digests.
+ *
  * <p><b>Metrics</b> per detector (group {@code onnx_detector}): {@code batches}, {@code
- * rowsScored}, {@code alerts} and the {@code batchSize} histogram.
+ * rowsScored}, {@code alerts} and the {@code batchSize} histogram; per subtask (group {@code
+ * onnx_rollin}): {@code accepted} and {@code refused} roll-outs.
  */
 public final class OnnxScoringOperator extends AbstractStreamOperator<OnnxScore>
         implements OneInputStreamOperator<Observation, OnnxScore>,
