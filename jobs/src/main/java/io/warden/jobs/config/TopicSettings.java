@@ -70,25 +70,13 @@ public record TopicSettings(
         return new TopicSettings(null, null, null, null, null, null, null, null, null, null);
     }
 
-    /** These topics with the control topic (null: none). */
-    public TopicSettings withControl(String topic) {
-        return new TopicSettings(
-                requests,
-                responses,
-                events,
-                feedback,
-                alerts,
-                decisions,
-                drift,
-                performance,
-                scores,
-                deadLetter,
-                topic,
-                adversarialExamples);
-    }
-
-    /** These topics with the adversarial-examples topic (null: none). */
-    public TopicSettings withAdversarialExamples(String topic) {
+    /**
+     * These topics with the two optional ones.
+     *
+     * @param control the control topic, or null for none
+     * @param adversarialExamples the adversarial-examples topic, or null for none
+     */
+    public TopicSettings withOptionalTopics(String control, String adversarialExamples) {
         return new TopicSettings(
                 requests,
                 responses,
@@ -101,7 +89,7 @@ public record TopicSettings(
                 scores,
                 deadLetter,
                 control,
-                topic);
+                adversarialExamples);
     }
 
     private static String orDefault(String value, String fallback) {

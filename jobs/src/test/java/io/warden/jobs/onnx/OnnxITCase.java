@@ -93,18 +93,17 @@ class OnnxITCase {
         WardenConfig c = Demo.demoConfig(work, KAFKA.bootstrapServers());
         TopicSettings t =
                 new TopicSettings(
-                                prefix + ".requests",
-                                prefix + ".responses",
-                                null,
-                                prefix + ".feedback",
-                                prefix + ".alerts",
-                                prefix + ".decisions",
-                                prefix + ".drift",
-                                prefix + ".performance",
-                                prefix + ".scores",
-                                prefix + ".deadletter")
-                        .withControl(prefix + ".control")
-                        .withAdversarialExamples(prefix + ".adversarial");
+                        prefix + ".requests",
+                        prefix + ".responses",
+                        null,
+                        prefix + ".feedback",
+                        prefix + ".alerts",
+                        prefix + ".decisions",
+                        prefix + ".drift",
+                        prefix + ".performance",
+                        prefix + ".scores",
+                        prefix + ".deadletter");
+        t = t.withOptionalTopics(prefix + ".control", prefix + ".adversarial");
         ModelSpec demo = c.models().get(0);
         OnnxDetectorSettings linear =
                 new OnnxDetectorSettings(
