@@ -90,7 +90,11 @@ final class RunCommand implements Callable<Integer> {
                         : c.job().parallelism();
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(p, conf);
         MonitorJob.configure(env, c);
-        MonitorJob.build(c, MonitorJob.kafkaInput(env, c, bounded), MonitorJob.kafkaOutputs(c));
+        MonitorJob.build(
+                c,
+                MonitorJob.kafkaInput(env, c, bounded),
+                MonitorJob.kafkaControl(env, c, bounded),
+                MonitorJob.kafkaOutputs(c));
         err.println(
                 "warden run: monitor job '"
                         + c.job().name()

@@ -439,6 +439,17 @@ public final class ConfigLoader {
         for (int i = 0; i < c.models().size(); i++) {
             validateModel(c.models().get(i), "models[" + i + "]", seen, p);
         }
+        boolean anyOnnx = c.models().stream().anyMatch(m -> m.detectors().anyOnnx());
+        if (c.topics().control() != null && !anyOnnx) {
+            p.add(
+                    "topics.control: no model has ONNX detectors (detectors.onnx, squeezing or"
+                            + " integrity), so there is no model to roll in; remove the key");
+        }
+        if (c.topics().adversarialExamples() != null && !anyOnnx) {
+            p.add(
+                    "topics.adversarial-examples: no model has ONNX detectors (detectors.onnx or"
+                            + " squeezing) to flag adversarial inputs; remove the key");
+        }
         return p;
     }
 
@@ -454,6 +465,12 @@ public final class ConfigLoader {
         byKey.put("performance", t.performance());
         byKey.put("scores", t.scores());
         byKey.put("dead-letter", t.deadLetter());
+        if (t.control() != null) {
+            byKey.put("control", t.control());
+        }
+        if (t.adversarialExamples() != null) {
+            byKey.put("adversarial-examples", t.adversarialExamples());
+        }
         Pattern legal = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
         Map<String, String> owner = new java.util.HashMap<>();
         byKey.forEach(

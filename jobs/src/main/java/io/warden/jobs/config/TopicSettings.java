@@ -2,7 +2,15 @@ package io.warden.jobs.config;
 
 import java.io.Serializable;
 
-/** Topic names; every one has the default shown in the design's topic contracts. */
+/**
+ * Topic names; every one has the default shown in the design's topic contracts, except the two
+ * optional ones, which are off (null) unless named.
+ *
+ * @param control {@code ModelRollout} records that roll new ONNX model versions into the running
+ *     job (see {@code io.warden.jobs.onnx.OnnxScoringOperator}); null: no roll-in
+ * @param adversarialExamples {@code AdversarialExample} records, one per row the ONNX detectors or
+ *     the evasion ensemble flag; null: not written
+ */
 public record TopicSettings(
         String requests,
         String responses,
@@ -13,7 +21,9 @@ public record TopicSettings(
         String drift,
         String performance,
         String scores,
-        String deadLetter)
+        String deadLetter,
+        String control,
+        String adversarialExamples)
         implements Serializable {
 
     public TopicSettings {
@@ -29,8 +39,57 @@ public record TopicSettings(
         deadLetter = orDefault(deadLetter, "warden.deadletter");
     }
 
+    /** The topics with the two optional ones off. */
+    public TopicSettings(
+            String requests,
+            String responses,
+            String events,
+            String feedback,
+            String alerts,
+            String decisions,
+            String drift,
+            String performance,
+            String scores,
+            String deadLetter) {
+        this(
+                requests,
+                responses,
+                events,
+                feedback,
+                alerts,
+                decisions,
+                drift,
+                performance,
+                scores,
+                deadLetter,
+                null,
+                null);
+    }
+
     public static TopicSettings defaults() {
         return new TopicSettings(null, null, null, null, null, null, null, null, null, null);
+    }
+
+    /**
+     * These topics with the two optional ones.
+     *
+     * @param control the control topic, or null for none
+     * @param adversarialExamples the adversarial-examples topic, or null for none
+     */
+    public TopicSettings withOptionalTopics(String control, String adversarialExamples) {
+        return new TopicSettings(
+                requests,
+                responses,
+                events,
+                feedback,
+                alerts,
+                decisions,
+                drift,
+                performance,
+                scores,
+                deadLetter,
+                control,
+                adversarialExamples);
     }
 
     private static String orDefault(String value, String fallback) {

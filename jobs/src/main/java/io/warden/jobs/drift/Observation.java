@@ -27,8 +27,8 @@ public class Observation {
 
     /**
      * The logged output row (probabilities or logits, as the model's output type says) for the
-     * detectors that compare it with the served model (feature squeezing, output integrity); null
-     * for models without them, so that other rows stay small.
+     * detectors that compare it with the served model (feature squeezing, output integrity) and for
+     * the adversarial-examples topic; null when neither needs it, so that other rows stay small.
      */
     public double[] outputs;
 

@@ -5,6 +5,8 @@ import io.warden.jobs.config.WardenConfig;
 import io.warden.jobs.monitor.IngestDeserializer;
 import io.warden.jobs.monitor.Ingested;
 import io.warden.jobs.monitor.ModelCatalog;
+import io.warden.jobs.onnx.ModelRolloutDeserializer;
+import io.warden.schemas.ModelRollout;
 import io.warden.schemas.codec.AvroCodec;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
@@ -85,6 +87,37 @@ public final class KafkaConnectors {
                         .setStartingOffsets(start)
                         .setDeserializer(new IngestDeserializer(topics, config))
                         // Only committed output of upstream transactional producers.
+                        .setProperty("isolation.level", "read_committed")
+                        .setProperty("commit.offsets.on.checkpoint", "true");
+        if (bounded) {
+            builder.setBounded(OffsetsInitializer.latest());
+        }
+        return builder.build();
+    }
+
+    /**
+     * The source of the control topic ({@code topics.control}), whose {@link ModelRollout} records
+     * roll new ONNX model versions into the running job. It starts at the job's committed offsets,
+     * else at the end of the topic: a job started afresh serves the models its config pins, and a
+     * job restored from a checkpoint or savepoint resumes from the checkpointed offsets (its
+     * rolled-in models are in the scoring operator's state).
+     *
+     * @param bounded stop at the offsets that are latest when the job starts
+     */
+    @SuppressWarnings("deprecation") // the connector's API still takes OffsetResetStrategy
+    public static KafkaSource<ModelRollout> controlSource(WardenConfig config, boolean bounded) {
+        KafkaSettings kafka = config.kafka();
+        KafkaSourceBuilder<ModelRollout> builder =
+                KafkaSource.<ModelRollout>builder()
+                        .setProperties(kafka.clientProperties())
+                        .setBootstrapServers(kafka.bootstrapServers())
+                        .setTopics(config.topics().control())
+                        .setGroupId(kafka.groupId())
+                        .setStartingOffsets(
+                                OffsetsInitializer.committedOffsets(
+                                        org.apache.kafka.clients.consumer.OffsetResetStrategy
+                                                .LATEST))
+                        .setDeserializer(new ModelRolloutDeserializer())
                         .setProperty("isolation.level", "read_committed")
                         .setProperty("commit.offsets.on.checkpoint", "true");
         if (bounded) {

@@ -96,7 +96,7 @@ public final class ConfidenceScoring extends ProcessFunction<InferenceEvent, Sco
             }
             if (model.observed()) {
                 Observation o = observation(event, rows, r, confidence);
-                if (spec.servedModel() != null) {
+                if (spec.servedModel() != null || catalog.keepsOutputs()) {
                     o.outputs = new double[rows.classes];
                     rows.probabilities(r, o.outputs);
                 }

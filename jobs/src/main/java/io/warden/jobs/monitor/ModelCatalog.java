@@ -39,10 +39,12 @@ public final class ModelCatalog implements Serializable {
 
     private final List<ModelRuntime> models;
     private final DriftModels drift;
+    private final boolean keepsOutputs;
 
-    private ModelCatalog(List<ModelRuntime> models, DriftModels drift) {
+    private ModelCatalog(List<ModelRuntime> models, DriftModels drift, boolean keepsOutputs) {
         this.models = List.copyOf(models);
         this.drift = drift;
+        this.keepsOutputs = keepsOutputs;
     }
 
     public static ModelCatalog from(WardenConfig config) {
@@ -100,7 +102,8 @@ public final class ModelCatalog implements Serializable {
                             profileId,
                             driftOn || sequentialOn || performanceOn || onnxOn || clientsOn));
         }
-        return new ModelCatalog(out, new DriftModels(drift));
+        return new ModelCatalog(
+                out, new DriftModels(drift), config.topics().adversarialExamples() != null);
     }
 
     /** The runtime for a model: exact version first, then the version-less spec of the name. */
@@ -119,6 +122,15 @@ public final class ModelCatalog implements Serializable {
     }
 
     /** The drift references of the models with drift on. */
+    /**
+     * Whether every observation keeps its logged output row ({@code Observation.outputs}), because
+     * flagged rows are written to {@code topics.adversarial-examples} with it; otherwise only the
+     * rows of models with a served model keep it.
+     */
+    public boolean keepsOutputs() {
+        return keepsOutputs;
+    }
+
     public DriftModels drift() {
         return drift;
     }

@@ -18,10 +18,12 @@ import io.warden.jobs.poisoning.PoisoningStage;
 import io.warden.jobs.policy.PolicyDecisions;
 import io.warden.jobs.sequential.SequentialModels;
 import io.warden.jobs.sequential.SequentialStage;
+import io.warden.schemas.AdversarialExample;
 import io.warden.schemas.Alert;
 import io.warden.schemas.DeadLetter;
 import io.warden.schemas.DriftReport;
 import io.warden.schemas.InferenceEvent;
+import io.warden.schemas.ModelRollout;
 import io.warden.schemas.PerformanceReport;
 import io.warden.schemas.QuarantineDecision;
 import io.warden.schemas.ScoreRecord;
@@ -66,6 +68,7 @@ public final class MonitorJob {
      * @param scores null unless {@code job.emit-scores}
      * @param driftReports may be null when no model has drift on
      * @param performanceReports may be null when no model has realised performance on
+     * @param adversarialExamples null unless {@code topics.adversarial-examples}
      */
     public record Outputs(
             Sink<Alert> alerts,
@@ -73,7 +76,8 @@ public final class MonitorJob {
             Sink<ScoreRecord> scores,
             Sink<DriftReport> driftReports,
             Sink<PerformanceReport> performanceReports,
-            Sink<QuarantineDecision> decisions) {}
+            Sink<QuarantineDecision> decisions,
+            Sink<AdversarialExample> adversarialExamples) {}
 
     /** Checkpointing and parallelism as the config says. */
     public static void configure(StreamExecutionEnvironment env, WardenConfig config) {
@@ -141,6 +145,27 @@ public final class MonitorJob {
     }
 
     /**
+     * The control topic's roll-out records ({@code topics.control}), read by one source subtask so
+     * that every scoring subtask sees them in the same order; null when the config names no control
+     * topic or no model has ONNX detectors.
+     *
+     * @param bounded read to the end offsets at start-up, then finish
+     */
+    public static DataStream<ModelRollout> kafkaControl(
+            StreamExecutionEnvironment env, WardenConfig config, boolean bounded) {
+        if (config.topics().control() == null
+                || config.models().stream().noneMatch(m -> m.detectors().anyOnnx())) {
+            return null;
+        }
+        return env.fromSource(
+                        KafkaConnectors.controlSource(config, bounded),
+                        WatermarkStrategy.noWatermarks(),
+                        "kafka-control")
+                .setParallelism(1)
+                .uid("kafka-control");
+    }
+
+    /**
      * Kafka sinks for the alerts, dead-letter, drift, performance and (optionally) scores and
      * decisions topics.
      */
@@ -172,13 +197,34 @@ public final class MonitorJob {
                                 config,
                                 config.topics().decisions(),
                                 QuarantineDecision::getDecisionId,
-                                "decisions"));
+                                "decisions"),
+                config.topics().adversarialExamples() == null
+                        ? null
+                        : KafkaConnectors.sink(
+                                config,
+                                config.topics().adversarialExamples(),
+                                AdversarialExample::getAlertId,
+                                "adversarial"));
     }
 
     /**
      * Adds the monitor graph from {@code input} (with timestamps and watermarks) to the outputs.
      */
     public static void build(WardenConfig config, DataStream<Ingested> input, Outputs outputs) {
+        build(config, input, null, outputs);
+    }
+
+    /**
+     * Adds the monitor graph from {@code input} (with timestamps and watermarks) to the outputs,
+     * rolling the ONNX models that {@code control} names into the running job.
+     *
+     * @param control roll-out records ({@link #kafkaControl}), or null for none
+     */
+    public static void build(
+            WardenConfig config,
+            DataStream<Ingested> input,
+            DataStream<ModelRollout> control,
+            Outputs outputs) {
         ModelCatalog catalog = ModelCatalog.from(config);
         TrafficValidator validator = new TrafficValidator(config);
 
@@ -254,11 +300,19 @@ public final class MonitorJob {
             }
         }
         if (catalog.anyOnnx()) {
-            DataStream<Alert> evasion =
+            OnnxStage.Result onnx =
                     OnnxStage.build(
-                                    OnnxDetectors.from(config),
-                                    scored.getSideOutput(ConfidenceScoring.OBSERVATIONS))
-                            .alerts();
+                            OnnxDetectors.from(config),
+                            scored.getSideOutput(ConfidenceScoring.OBSERVATIONS),
+                            control,
+                            outputs.adversarialExamples() != null);
+            if (outputs.adversarialExamples() != null) {
+                onnx.adversarialExamples()
+                        .sinkTo(outputs.adversarialExamples())
+                        .name("adversarial-examples-sink")
+                        .uid("adversarial-examples-sink");
+            }
+            DataStream<Alert> evasion = onnx.alerts();
             alerts = alerts.union(evasion);
             EvasionCampaigns campaigns = EvasionCampaigns.from(config);
             if (campaigns != null) {
@@ -332,6 +386,12 @@ public final class MonitorJob {
         if (config.models().stream().anyMatch(ModelCatalog::performanceOn)) {
             used.put("topics.feedback", config.topics().feedback());
             used.put("topics.performance", config.topics().performance());
+        }
+        if (config.topics().control() != null) {
+            used.put("topics.control", config.topics().control());
+        }
+        if (config.topics().adversarialExamples() != null) {
+            used.put("topics.adversarial-examples", config.topics().adversarialExamples());
         }
         return used;
     }

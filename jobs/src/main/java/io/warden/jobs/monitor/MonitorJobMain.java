@@ -35,7 +35,10 @@ public final class MonitorJobMain {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         MonitorJob.configure(env, config);
         MonitorJob.build(
-                config, MonitorJob.kafkaInput(env, config, false), MonitorJob.kafkaOutputs(config));
+                config,
+                MonitorJob.kafkaInput(env, config, false),
+                MonitorJob.kafkaControl(env, config, false),
+                MonitorJob.kafkaOutputs(config));
         env.execute(config.job().name());
     }
 }

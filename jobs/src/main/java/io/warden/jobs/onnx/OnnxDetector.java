@@ -179,6 +179,54 @@ public record OnnxDetector(
         }
     }
 
+    /** This detector running another model file (a roll-in): everything else stays. */
+    public OnnxDetector withModel(String path, String pin) {
+        return new OnnxDetector(
+                modelName,
+                modelVersion,
+                name,
+                path,
+                pin,
+                input,
+                output,
+                featureNames,
+                featureIndices,
+                direction,
+                threshold,
+                alpha,
+                referenceRows,
+                profileId,
+                batchSize,
+                maxWaitMillis,
+                intraOpThreads,
+                executionProvider,
+                severity,
+                kind,
+                squeezing,
+                softmax,
+                sampleRate,
+                tolerance,
+                ensembleMember);
+    }
+
+    /**
+     * Whether a roll-out record names this detector: the same model name, the same spec version
+     * (unless the record gives none), and the detector's name, or {@value ModelRoll#SERVED_MODEL}
+     * for the served model that feature squeezing and output integrity run.
+     */
+    public boolean rolledBy(String rollModel, String rollVersion, String rollDetector) {
+        return modelName.equals(rollModel)
+                && (rollVersion == null || rollVersion.equals(modelVersion))
+                && (runsServedModel()
+                        ? ModelRoll.SERVED_MODEL.equals(rollDetector)
+                        : name.equals(rollDetector));
+    }
+
+    /** The key of this detector's rolled-in model in the scoring operator's broadcast state. */
+    public String rollKey() {
+        return modelName + "\u0000" + (modelVersion == null ? "" : modelVersion) + "\u0000" + name;
+    }
+
     /** The detector's id in scores and alerts: {@code onnx.NAME}. */
     public String detectorId() {
         return "onnx." + name;

@@ -21,6 +21,7 @@ import io.warden.jobs.config.ModelSpec.ServedModelSpec;
 import io.warden.jobs.config.ModelSpec.SqueezerSettings;
 import io.warden.jobs.config.ModelSpec.SqueezingSettings;
 import io.warden.jobs.config.WardenConfig;
+import io.warden.jobs.drift.Observation;
 import io.warden.schemas.Severity;
 import java.io.IOException;
 import java.io.Serializable;
@@ -28,7 +29,9 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The ONNX detectors of every configured model, built on the client from a validated config (the
@@ -40,18 +43,29 @@ public final class OnnxDetectors implements Serializable {
 
     private final List<OnnxDetector> detectors;
     private final List<Ensemble> ensembles;
+    private final Map<String, List<String>> modelFeatures;
 
     public OnnxDetectors(List<OnnxDetector> detectors) {
         this(detectors, List.of());
     }
 
+    public OnnxDetectors(List<OnnxDetector> detectors, List<Ensemble> ensembles) {
+        this(detectors, ensembles, Map.of());
+    }
+
     /**
      * @param detectors every detector, in config order
      * @param ensembles the models' evasion ensembles, whose members are among the detectors
+     * @param modelFeatures each model's feature names, by {@link Observation#modelKey} of its
+     *     spec's name and version (for the adversarial examples)
      */
-    public OnnxDetectors(List<OnnxDetector> detectors, List<Ensemble> ensembles) {
+    public OnnxDetectors(
+            List<OnnxDetector> detectors,
+            List<Ensemble> ensembles,
+            Map<String, List<String>> modelFeatures) {
         this.detectors = List.copyOf(detectors);
         this.ensembles = List.copyOf(ensembles);
+        this.modelFeatures = Map.copyOf(modelFeatures);
         for (Ensemble e : this.ensembles) {
             for (int i : e.members()) {
                 OnnxDetector d = this.detectors.get(i);
@@ -119,10 +133,12 @@ public final class OnnxDetectors implements Serializable {
     public static OnnxDetectors from(WardenConfig config, Path builtinFolder) {
         List<OnnxDetector> out = new ArrayList<>();
         List<Ensemble> ensembles = new ArrayList<>();
+        Map<String, List<String>> features = new HashMap<>();
         for (ModelSpec m : config.models()) {
             if (!m.detectors().anyOnnx()) {
                 continue;
             }
+            features.put(Observation.modelKey(m.name(), m.version()), m.features().featureNames());
             EnsembleSettings ensemble = m.detectors().evasionEnsemble();
             boolean member = ensemble != null;
             List<String> modelFeatures = m.features().featureNames();
@@ -220,7 +236,7 @@ public final class OnnxDetectors implements Serializable {
                                 profile.id()));
             }
         }
-        return new OnnxDetectors(out, ensembles);
+        return new OnnxDetectors(out, ensembles, features);
     }
 
     /** Where each fed feature is among the model's features. */
@@ -406,6 +422,16 @@ public final class OnnxDetectors implements Serializable {
             }
         }
         return -1;
+    }
+
+    /**
+     * The feature names of a model version, its exact version's spec's if there is one, else its
+     * version-less spec's; empty when unknown.
+     */
+    public List<String> featureNames(String name, String version) {
+        List<String> exact =
+                version == null ? null : modelFeatures.get(Observation.modelKey(name, version));
+        return exact != null ? exact : modelFeatures.getOrDefault(name, List.of());
     }
 
     /** Whether there are none. */

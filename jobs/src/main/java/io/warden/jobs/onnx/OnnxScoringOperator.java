@@ -7,10 +7,12 @@ import io.warden.detectors.onnx.OnnxScorer;
 import io.warden.detectors.squeezing.FeatureSqueezing;
 import io.warden.jobs.drift.Observation;
 import io.warden.jobs.monitor.Ids;
+import io.warden.schemas.AdversarialExample;
 import io.warden.schemas.Alert;
 import io.warden.schemas.AlertKind;
 import io.warden.schemas.DetectorScore;
 import io.warden.schemas.Evidence;
+import io.warden.schemas.ModelRollout;
 import io.warden.schemas.Subject;
 import io.warden.schemas.SubjectType;
 import java.time.Instant;
@@ -20,17 +22,25 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.apache.flink.api.common.state.BroadcastState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.typeinfo.BasicTypeInfo;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Histogram;
 import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
+import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.BoundedOneInput;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
+import org.apache.flink.streaming.api.operators.TwoInputStreamOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
 import org.apache.flink.util.OutputTag;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Scores observation rows with the models' ONNX detectors in micro-batches, and raises an EVASION
@@ -49,9 +59,10 @@ import org.apache.flink.util.OutputTag;
  *       leaves before the watermark that passes its row's event time, and no row becomes late
  *       downstream by waiting here;
  *   <li>before a checkpoint barrier ({@link #prepareSnapshotPreBarrier}), so a snapshot never holds
- *       a buffered row: the operator has no state, a restore starts empty, and every row that
- *       entered before the barrier was scored and emitted before it (nothing is lost on restart;
- *       the rows after it are replayed from the source);
+ *       a buffered row: the operator keeps no rows in state (only its rolled-in models), a restore
+ *       starts with empty buffers, and every row that entered before the barrier was scored and
+ *       emitted before it (nothing is lost on restart; the rows after it are replayed from the
+ *       source);
  *   <li>at the end of a bounded input ({@link #endInput}, and again in {@link #finish}).
  * </ul>
  *
@@ -73,29 +84,82 @@ import org.apache.flink.util.OutputTag;
  * that fired. Members flush before every watermark and barrier like any detector, so no row waits
  * across either.
  *
+ * <p><b>Rolling in models.</b> With a second input of {@link ModelRollout} records (the control
+ * topic, broadcast to every subtask; see {@link OnnxStage}), a new version of a detector's model or
+ * of the served model is rolled in while the job runs ({@link #processElement2}): the subtask first
+ * flushes every buffer (so each row that arrived before the record is scored by the old model, and
+ * every ensemble row waiting for its members is judged), then opens a session on the new file,
+ * which must match the record's SHA-256 pin, bind like the old one and, for a conformal detector or
+ * an ensemble member, calibrate again on the reference rows. Only then does it swap and close the
+ * old session. Any failure is logged, counted ({@code onnx_rollin.refused}) and leaves the old
+ * model serving; a roll-out never fails the job. Accepted roll-outs are kept in broadcast state
+ * ({@link #ROLLS}), so a restored job serves them again, unless its config pins another file since
+ * the roll (then the config's). Alerts name the file and digest that scored them. The control
+ * input's watermarks and idleness are ignored: the operator's event time is the observations'.
+ *
+ * <p><b>Adversarial examples.</b> When asked for, the row behind every EVASION alert goes to {@link
+ * #ADVERSARIAL_EXAMPLES} with its features, logged output, scores and the models' digests.
+ *
  * <p><b>Metrics</b> per detector (group {@code onnx_detector}): {@code batches}, {@code
- * rowsScored}, {@code alerts} and the {@code batchSize} histogram.
+ * rowsScored}, {@code alerts} and the {@code batchSize} histogram; per subtask (group {@code
+ * onnx_rollin}): {@code accepted} and {@code refused} roll-outs.
  */
 public final class OnnxScoringOperator extends AbstractStreamOperator<OnnxScore>
-        implements OneInputStreamOperator<Observation, OnnxScore>, BoundedOneInput {
+        implements OneInputStreamOperator<Observation, OnnxScore>,
+                TwoInputStreamOperator<Observation, ModelRollout, OnnxScore>,
+                BoundedOneInput {
     private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(OnnxScoringOperator.class);
 
     /** EVASION alerts of flagged rows. */
     public static final OutputTag<Alert> ALERTS =
             new OutputTag<>("onnx-alerts", TypeInformation.of(Alert.class));
 
+    /** The rows behind EVASION alerts, with their features, logged output and scores. */
+    public static final OutputTag<AdversarialExample> ADVERSARIAL_EXAMPLES =
+            new OutputTag<>(
+                    "onnx-adversarial-examples", TypeInformation.of(AdversarialExample.class));
+
+    /** The rolled-in models, by {@link OnnxDetector#rollKey()}: broadcast state. */
+    static final MapStateDescriptor<String, ModelRoll> ROLLS =
+            new MapStateDescriptor<>(
+                    "onnx-rolled-in-models",
+                    BasicTypeInfo.STRING_TYPE_INFO,
+                    TypeInformation.of(ModelRoll.class));
+
     /** MITRE ATLAS "Evade ML Model". */
     static final String ATLAS_EVADE = "AML.T0015";
 
     private final OnnxDetectors detectors;
+    private final boolean adversarialExamples;
 
     private transient Batch[] batches;
     private transient EnsembleRuntime[] ensembles;
     private transient Map<String, int[]> detectorsByModel;
     private transient Map<String, Integer> ensembleByModel;
+    private transient BroadcastState<String, ModelRoll> rolls;
+    private transient Counter rollIns;
+    private transient Counter rollInsRefused;
 
+    /** Scores with the configured models and writes no adversarial examples. */
     public OnnxScoringOperator(OnnxDetectors detectors) {
+        this(detectors, false);
+    }
+
+    /**
+     * @param detectors the configured detectors
+     * @param adversarialExamples whether the rows behind EVASION alerts go to {@link
+     *     #ADVERSARIAL_EXAMPLES}
+     */
+    public OnnxScoringOperator(OnnxDetectors detectors, boolean adversarialExamples) {
         this.detectors = detectors;
+        this.adversarialExamples = adversarialExamples;
+    }
+
+    @Override
+    public void initializeState(StateInitializationContext context) throws Exception {
+        super.initializeState(context);
+        rolls = context.getOperatorStateStore().getBroadcastState(ROLLS);
     }
 
     @Override
@@ -105,17 +169,29 @@ public final class OnnxScoringOperator extends AbstractStreamOperator<OnnxScore>
         batches = new Batch[all.size()];
         detectorsByModel = new HashMap<>();
         ensembleByModel = new HashMap<>();
+        MetricGroup rollGroup = getMetricGroup().addGroup("onnx_rollin");
+        rollIns = rollGroup.counter("accepted");
+        rollInsRefused = rollGroup.counter("refused");
         try {
             for (int i = 0; i < batches.length; i++) {
                 OnnxDetector d = all.get(i);
                 MetricGroup group =
                         getMetricGroup().addGroup("onnx_detector", d.modelName() + "." + d.name());
-                batches[i] = new Batch(d, new OnnxScorer(d.modelFile(), d.scorerSettings()), group);
+                batches[i] = new Batch(restoredOrConfigured(d), group);
             }
             List<OnnxDetectors.Ensemble> specs = detectors.ensembles();
             ensembles = new EnsembleRuntime[specs.size()];
             for (int e = 0; e < ensembles.length; e++) {
-                ensembles[e] = calibrate(specs.get(e));
+                OnnxDetectors.Ensemble spec = specs.get(e);
+                ensembles[e] =
+                        calibrate(
+                                spec,
+                                getMetricGroup()
+                                        .addGroup(
+                                                "onnx_ensemble",
+                                                Observation.modelKey(
+                                                        spec.modelName(), spec.modelVersion()))
+                                        .counter("alerts"));
                 int[] members = specs.get(e).members();
                 for (int m = 0; m < members.length; m++) {
                     batches[members[m]].ensembleSlot = m;
@@ -125,6 +201,163 @@ public final class OnnxScoringOperator extends AbstractStreamOperator<OnnxScore>
             closeScorers();
             throw e;
         }
+    }
+
+    /**
+     * The model a detector serves at start-up: the one rolled in before the checkpoint this task
+     * restores, unless the config pins another file since (then the config's), or the rolled-in
+     * file no longer matches its pin or cannot be loaded (then the config's, logged as an error and
+     * counted as refused).
+     */
+    private LoadedModel restoredOrConfigured(OnnxDetector configured) throws Exception {
+        ModelRoll roll = rolls.get(configured.rollKey());
+        if (roll != null && !configured.sha256().equalsIgnoreCase(roll.configSha256)) {
+            LOG.info(
+                    "ONNX detector {} of model {}: the config pins {} (SHA-256 {}) since {} was"
+                            + " rolled in; serving the config's",
+                    configured.name(),
+                    configured.modelName(),
+                    configured.modelPath(),
+                    configured.sha256(),
+                    roll.modelPath);
+            rolls.remove(configured.rollKey());
+        } else if (roll != null) {
+            try {
+                LoadedModel restored =
+                        LoadedModel.open(configured.withModel(roll.modelPath, roll.sha256));
+                LOG.info(
+                        "ONNX detector {} of model {}: serving the rolled-in {} (SHA-256 {})",
+                        configured.name(),
+                        configured.modelName(),
+                        roll.modelPath,
+                        roll.sha256);
+                return restored;
+            } catch (RuntimeException e) {
+                rollInsRefused.inc();
+                LOG.error(
+                        "ONNX detector {} of model {}: cannot serve the rolled-in {} again ({});"
+                                + " serving the config's {} (SHA-256 {})",
+                        configured.name(),
+                        configured.modelName(),
+                        roll.modelPath,
+                        e.getMessage(),
+                        configured.modelPath(),
+                        configured.sha256());
+                rolls.remove(configured.rollKey());
+            }
+        }
+        return LoadedModel.open(configured);
+    }
+
+    @Override
+    public void processElement1(StreamRecord<Observation> element) throws Exception {
+        processElement(element);
+    }
+
+    /**
+     * Rolls a model into the detectors a record names, between batches: every buffered row is
+     * scored (with the model that served when it arrived) before any detector swaps.
+     */
+    @Override
+    public void processElement2(StreamRecord<ModelRollout> element) throws Exception {
+        ModelRollout r = element.getValue();
+        List<OnnxDetector> all = detectors.all();
+        List<Integer> targets = new ArrayList<>();
+        for (int i = 0; i < all.size(); i++) {
+            if (all.get(i).rolledBy(r.getModelName(), r.getModelVersion(), r.getDetector())) {
+                targets.add(i);
+            }
+        }
+        if (targets.isEmpty()) {
+            rollInsRefused.inc();
+            LOG.warn(
+                    "roll-out of {} (SHA-256 {}) names no ONNX detector of this job (model {},"
+                            + " version {}, detector {}); ignored",
+                    r.getModelPath(),
+                    r.getSha256(),
+                    r.getModelName(),
+                    r.getModelVersion(),
+                    r.getDetector());
+            return;
+        }
+        flushAll();
+        for (int i : targets) {
+            rollInto(i, r.getModelPath(), r.getSha256());
+        }
+    }
+
+    /**
+     * Swaps detector i's session for one on the new file, once the file matched its pin, the
+     * bindings fit and a conformal detector (or its ensemble) is calibrated again; else the old
+     * session keeps serving. The old session is closed after the swap, and the roll is kept in
+     * broadcast state.
+     */
+    private void rollInto(int i, String path, String sha256) throws Exception {
+        Batch b = batches[i];
+        OnnxDetector configured = detectors.all().get(i);
+        LoadedModel previous = b.model;
+        LoadedModel next;
+        try {
+            next =
+                    LoadedModel.open(
+                            b.model.detector().withModel(path, sha256.toLowerCase(Locale.ROOT)));
+        } catch (RuntimeException e) {
+            refused(b.model.detector(), path, e);
+            return;
+        }
+        b.model = next;
+        int e = ensembleOf(i);
+        if (e >= 0) {
+            try {
+                ensembles[e] = calibrate(detectors.ensembles().get(e), ensembles[e].alerts);
+            } catch (RuntimeException x) {
+                b.model = previous;
+                next.scorer().close();
+                refused(previous.detector(), path, x);
+                return;
+            }
+        }
+        previous.scorer().close();
+        OnnxDetector now = next.detector();
+        rolls.put(
+                configured.rollKey(),
+                new ModelRoll(now.modelPath(), now.sha256(), configured.sha256()));
+        rollIns.inc();
+        LOG.info(
+                "ONNX detector {} of model {}: rolled in {} (SHA-256 {}), replacing {} (SHA-256"
+                        + " {})",
+                now.name(),
+                now.modelName(),
+                now.modelPath(),
+                now.sha256(),
+                previous.detector().modelPath(),
+                previous.detector().sha256());
+    }
+
+    private void refused(OnnxDetector serving, String path, RuntimeException why) {
+        rollInsRefused.inc();
+        LOG.error(
+                "ONNX detector {} of model {}: refused to roll in {}: {}; {} (SHA-256 {}) keeps"
+                        + " serving",
+                serving.name(),
+                serving.modelName(),
+                path,
+                why.getMessage(),
+                serving.modelPath(),
+                serving.sha256());
+    }
+
+    /** The index of the ensemble that detector i is a member of, or -1. */
+    private int ensembleOf(int i) {
+        List<OnnxDetectors.Ensemble> specs = detectors.ensembles();
+        for (int e = 0; e < specs.size(); e++) {
+            for (int m : specs.get(e).members()) {
+                if (m == i) {
+                    return e;
+                }
+            }
+        }
+        return -1;
     }
 
     @Override
@@ -140,17 +373,17 @@ public final class OnnxScoringOperator extends AbstractStreamOperator<OnnxScore>
         PendingRow pending = ensemble < 0 ? null : new PendingRow(ensembles[ensemble], o, element);
         for (int i : mine) {
             Batch b = batches[i];
-            OnnxDetector d = b.detector;
+            OnnxDetector d = b.model.detector();
             if (d.kind() == OnnxDetector.Kind.INTEGRITY && !sampled(o.requestId, d.sampleRate())) {
                 continue;
             }
             b.add(o, element, d.ensembleMember() ? pending : null);
-            if (b.size == b.detector.batchSize()) {
+            if (b.size == b.model.detector().batchSize()) {
                 flush(b);
             } else if (b.size == 1) {
                 long now = getProcessingTimeService().getCurrentProcessingTime();
                 b.firstArrival = now;
-                scheduleWait(b, now + b.detector.maxWaitMillis());
+                scheduleWait(b, now + b.model.detector().maxWaitMillis());
             }
         }
     }
@@ -169,7 +402,7 @@ public final class OnnxScoringOperator extends AbstractStreamOperator<OnnxScore>
         if (b.size == 0) {
             return;
         }
-        long due = b.firstArrival + b.detector.maxWaitMillis();
+        long due = b.firstArrival + b.model.detector().maxWaitMillis();
         if (time >= due) {
             flush(b);
         } else {
@@ -182,6 +415,24 @@ public final class OnnxScoringOperator extends AbstractStreamOperator<OnnxScore>
     public void processWatermark(Watermark mark) throws Exception {
         flushAll();
         super.processWatermark(mark);
+    }
+
+    /** The observations' watermark is the operator's: the control input's plays no part. */
+    @Override
+    public void processWatermark1(Watermark mark) throws Exception {
+        processWatermark(mark);
+    }
+
+    /** Roll-outs carry no event time: their watermarks would only hold back the observations'. */
+    @Override
+    public void processWatermark2(Watermark mark) {}
+
+    /** Only the observations' input can make the output idle, as with one input. */
+    @Override
+    protected void processWatermarkStatus(WatermarkStatus status, int index) throws Exception {
+        if (index == 0) {
+            processWatermarkStatus(status);
+        }
     }
 
     @Override
@@ -216,7 +467,7 @@ public final class OnnxScoringOperator extends AbstractStreamOperator<OnnxScore>
         }
         for (Batch b : batches) {
             if (b != null) {
-                b.scorer.close();
+                b.model.scorer().close();
             }
         }
     }
@@ -243,7 +494,7 @@ public final class OnnxScoringOperator extends AbstractStreamOperator<OnnxScore>
 
     private void flush(Batch b) {
         int n = b.size;
-        OnnxDetector d = b.detector;
+        OnnxDetector d = b.model.detector();
         double[] scores = b.score(n);
         b.batches.inc();
         b.rowsScored.inc(n);
@@ -265,7 +516,10 @@ public final class OnnxScoringOperator extends AbstractStreamOperator<OnnxScore>
                 s.threshold = Double.NaN;
                 s.flagged = false;
             } else if (d.conformal()) {
-                s.pValue = Double.isNaN(score) ? 0.0 : b.reference.pValue(score, d.direction());
+                s.pValue =
+                        Double.isNaN(score)
+                                ? 0.0
+                                : b.model.reference().pValue(score, d.direction());
                 s.threshold = d.alpha();
                 s.flagged = s.pValue <= d.alpha();
             } else {
@@ -293,6 +547,16 @@ public final class OnnxScoringOperator extends AbstractStreamOperator<OnnxScore>
                         b.hasTimestamp[r]
                                 ? new StreamRecord<>(alert, b.timestamps[r])
                                 : new StreamRecord<>(alert));
+                if (alert.getKind() == AlertKind.EVASION) {
+                    emitExample(
+                            alert,
+                            s,
+                            b.rowFeatures[r],
+                            b.logged[r],
+                            Map.of(d.detectorId(), d.sha256()),
+                            b.hasTimestamp[r],
+                            b.timestamps[r]);
+                }
             }
             if (pending != null && pending.scored(b.ensembleSlot, score)) {
                 judge(pending);
@@ -301,6 +565,7 @@ public final class OnnxScoringOperator extends AbstractStreamOperator<OnnxScore>
             b.clientIds[r] = null;
             b.pending[r] = null;
             b.logged[r] = null;
+            b.rowFeatures[r] = null;
         }
         b.size = 0;
     }
@@ -331,7 +596,57 @@ public final class OnnxScoringOperator extends AbstractStreamOperator<OnnxScore>
                     row.hasTimestamp
                             ? new StreamRecord<>(alert, row.timestamp)
                             : new StreamRecord<>(alert));
+            Map<String, String> models = new LinkedHashMap<>();
+            for (OnnxDetector m : e.members) {
+                models.put(m.detectorId(), m.sha256());
+            }
+            emitExample(
+                    alert, s, row.features, row.outputs, models, row.hasTimestamp, row.timestamp);
         }
+    }
+
+    /** Writes a flagged row to {@link #ADVERSARIAL_EXAMPLES}, when they are wanted. */
+    private void emitExample(
+            Alert alert,
+            OnnxScore s,
+            double[] features,
+            double[] logged,
+            Map<String, String> models,
+            boolean hasTimestamp,
+            long timestamp) {
+        if (!adversarialExamples) {
+            return;
+        }
+        AdversarialExample example =
+                AdversarialExample.newBuilder()
+                        .setAlertId(alert.getAlertId())
+                        .setRequestId(s.requestId)
+                        .setRow(s.row)
+                        .setEventTime(Instant.ofEpochMilli(s.eventTime))
+                        .setModelName(s.modelName)
+                        .setModelVersion(s.modelVersion)
+                        .setClientId(s.clientId)
+                        .setFeatureNames(detectors.featureNames(s.modelName, s.modelVersion))
+                        .setFeatures(boxed(features))
+                        .setOutput(boxed(logged))
+                        .setScores(alert.getScores())
+                        .setDetectorModels(models)
+                        .build();
+        output.collect(
+                ADVERSARIAL_EXAMPLES,
+                hasTimestamp
+                        ? new StreamRecord<>(example, timestamp)
+                        : new StreamRecord<>(example));
+    }
+
+    private static List<Double> boxed(double[] values) {
+        List<Double> out = new ArrayList<>(values == null ? 0 : values.length);
+        if (values != null) {
+            for (double v : values) {
+                out.add(v);
+            }
+        }
+        return out;
     }
 
     /**
@@ -354,17 +669,17 @@ public final class OnnxScoringOperator extends AbstractStreamOperator<OnnxScore>
      * Calibrates an ensemble on its profile's row sample: each member scores every reference row;
      * the even rows calibrate the members' p-values, the odd ones (held out) the combination.
      */
-    private EnsembleRuntime calibrate(OnnxDetectors.Ensemble spec) {
+    private EnsembleRuntime calibrate(OnnxDetectors.Ensemble spec, Counter alerts) {
         int k = spec.members().length;
         List<String> names = new ArrayList<>();
         Direction[] directions = new Direction[k];
         double[][] first = new double[k][];
         double[][] heldOut = new double[k][];
         for (int m = 0; m < k; m++) {
-            Batch b = batches[spec.members()[m]];
-            names.add(b.detector.detectorId());
-            directions[m] = b.detector.direction();
-            double[] all = b.referenceScores();
+            LoadedModel member = batches[spec.members()[m]].model;
+            names.add(member.detector().detectorId());
+            directions[m] = member.detector().direction();
+            double[] all = member.referenceScores();
             first[m] = new double[(all.length + 1) / 2];
             heldOut[m] = new double[all.length / 2];
             for (int r = 0; r < all.length; r++) {
@@ -377,16 +692,11 @@ public final class OnnxScoringOperator extends AbstractStreamOperator<OnnxScore>
         }
         ConformalEnsemble ensemble =
                 ConformalEnsemble.calibrate(names, directions, first, heldOut, spec.combination());
-        MetricGroup group =
-                getMetricGroup()
-                        .addGroup(
-                                "onnx_ensemble",
-                                Observation.modelKey(spec.modelName(), spec.modelVersion()));
         OnnxDetector[] members = new OnnxDetector[k];
         for (int m = 0; m < k; m++) {
-            members[m] = batches[spec.members()[m]].detector;
+            members[m] = batches[spec.members()[m]].model.detector();
         }
-        return new EnsembleRuntime(spec, ensemble, members, group.counter("alerts"));
+        return new EnsembleRuntime(spec, ensemble, members, alerts);
     }
 
     /**
@@ -598,9 +908,13 @@ public final class OnnxScoringOperator extends AbstractStreamOperator<OnnxScore>
         final long eventTime;
         final boolean hasTimestamp;
         final long timestamp;
+        final double[] features;
+        final double[] outputs;
         int remaining;
 
         PendingRow(EnsembleRuntime ensemble, Observation o, StreamRecord<Observation> element) {
+            this.features = o.features;
+            this.outputs = o.outputs;
             this.ensemble = ensemble;
             this.scores = new double[ensemble.members.length];
             this.remaining = scores.length;
@@ -621,62 +935,36 @@ public final class OnnxScoringOperator extends AbstractStreamOperator<OnnxScore>
         }
     }
 
-    /** One detector's scorer, buffer and metrics on this subtask. */
-    private static final class Batch {
-        final OnnxDetector detector;
-        final OnnxScorer scorer;
-        final EmpiricalReference reference;
-        final float[] features;
-        final float[] out;
-        final double[][] logged;
-        final PendingRow[] pending;
-        final String[] modelNames;
-        final String[] modelVersions;
-        final String[] requestIds;
-        final String[] clientIds;
-        final int[] rows;
-        final long[] eventTimes;
-        final long[] timestamps;
-        final boolean[] hasTimestamp;
-        final Counter batches;
-        final Counter rowsScored;
-        final Counter alerts;
-        final Histogram batchSize;
-        float[][] servedOutputs;
+    /**
+     * The model a detector serves: its (possibly rolled-in) settings, an open session, the
+     * conformal reference scored with exactly this model, and the output buffer it fits.
+     */
+    private record LoadedModel(
+            OnnxDetector detector, OnnxScorer scorer, EmpiricalReference reference, float[] out) {
 
-        /** The detector's position among its ensemble's members, when it is one. */
-        int ensembleSlot = -1;
-
-        int size;
-        long firstArrival;
-        boolean timerPending;
-
-        Batch(OnnxDetector detector, OnnxScorer scorer, MetricGroup group) {
-            this.detector = detector;
-            this.scorer = scorer;
-            int n = detector.batchSize();
-            int w = detector.width();
-            this.features = new float[n * w];
-            this.out = new float[n * Math.max(1, scorer.outputWidth())];
-            this.logged = new double[n][];
-            this.pending = new PendingRow[n];
-            this.modelNames = new String[n];
-            this.modelVersions = new String[n];
-            this.requestIds = new String[n];
-            this.clientIds = new String[n];
-            this.rows = new int[n];
-            this.eventTimes = new long[n];
-            this.timestamps = new long[n];
-            this.hasTimestamp = new boolean[n];
-            this.reference = detector.conformal() ? reference() : null;
-            this.batches = group.counter("batches");
-            this.rowsScored = group.counter("rowsScored");
-            this.alerts = group.counter("alerts");
-            this.batchSize = group.histogram("batchSize", new DescriptiveStatisticsHistogram(1000));
+        /**
+         * Opens a session on the detector's file (checking its pin) and calibrates a conformal
+         * detector on its reference rows; the session is closed again if that fails.
+         *
+         * @throws RuntimeException when the file does not match its pin, cannot be read or loaded,
+         *     the bindings do not fit, or every reference row scores NaN
+         */
+        static LoadedModel open(OnnxDetector detector) {
+            OnnxScorer scorer = new OnnxScorer(detector.modelFile(), detector.scorerSettings());
+            try {
+                float[] out = new float[detector.batchSize() * Math.max(1, scorer.outputWidth())];
+                LoadedModel unreferenced = new LoadedModel(detector, scorer, null, out);
+                return detector.conformal()
+                        ? new LoadedModel(detector, scorer, unreferenced.calibrated(), out)
+                        : unreferenced;
+            } catch (RuntimeException e) {
+                scorer.close();
+                throw e;
+            }
         }
 
         /** The detector's scores on its reference rows; rows scoring NaN are left out. */
-        private EmpiricalReference reference() {
+        private EmpiricalReference calibrated() {
             EmpiricalReference.Builder builder = EmpiricalReference.builder();
             for (double s : referenceScores()) {
                 if (!Double.isNaN(s)) {
@@ -718,7 +1006,7 @@ public final class OnnxScoringOperator extends AbstractStreamOperator<OnnxScore>
         }
 
         /** The served model's probabilities (softmax of its logits when it gives logits). */
-        private float[][] served(float[] in, int n) {
+        float[][] served(float[] in, int n) {
             float[][] p = scorer.score(in, n);
             if (detector.softmax()) {
                 for (float[] row : p) {
@@ -727,13 +1015,68 @@ public final class OnnxScoringOperator extends AbstractStreamOperator<OnnxScore>
             }
             return p;
         }
+    }
+
+    /** One detector's buffer, the model it serves and its metrics on this subtask. */
+    private static final class Batch {
+        final float[] features;
+        final double[][] logged;
+        final double[][] rowFeatures;
+        final PendingRow[] pending;
+        final String[] modelNames;
+        final String[] modelVersions;
+        final String[] requestIds;
+        final String[] clientIds;
+        final int[] rows;
+        final long[] eventTimes;
+        final long[] timestamps;
+        final boolean[] hasTimestamp;
+        final Counter batches;
+        final Counter rowsScored;
+        final Counter alerts;
+        final Histogram batchSize;
+        float[][] servedOutputs;
+
+        /** The model served; swapped by a roll-in, only while the buffer is empty. */
+        LoadedModel model;
+
+        /** The detector's position among its ensemble's members, when it is one. */
+        int ensembleSlot = -1;
+
+        int size;
+        long firstArrival;
+        boolean timerPending;
+
+        Batch(LoadedModel model, MetricGroup group) {
+            this.model = model;
+            int n = model.detector().batchSize();
+            int w = model.detector().width();
+            this.features = new float[n * w];
+            this.logged = new double[n][];
+            this.rowFeatures = new double[n][];
+            this.pending = new PendingRow[n];
+            this.modelNames = new String[n];
+            this.modelVersions = new String[n];
+            this.requestIds = new String[n];
+            this.clientIds = new String[n];
+            this.rows = new int[n];
+            this.eventTimes = new long[n];
+            this.timestamps = new long[n];
+            this.hasTimestamp = new boolean[n];
+            this.batches = group.counter("batches");
+            this.rowsScored = group.counter("rowsScored");
+            this.alerts = group.counter("alerts");
+            this.batchSize = group.histogram("batchSize", new DescriptiveStatisticsHistogram(1000));
+        }
 
         /** Scores the first n buffered rows. */
         double[] score(int n) {
             double[] scores = new double[n];
+            OnnxDetector detector = model.detector();
             switch (detector.kind()) {
                 case SCORE -> {
-                    scorer.score(features, n, out);
+                    float[] out = model.out();
+                    model.scorer().score(features, n, out);
                     for (int r = 0; r < n; r++) {
                         scores[r] = out[r];
                     }
@@ -746,10 +1089,10 @@ public final class OnnxScoringOperator extends AbstractStreamOperator<OnnxScore>
                             softmaxInPlace(answers[r]);
                         }
                     }
-                    return detector.squeezing().scores(this::served, features, n, answers);
+                    return detector.squeezing().scores(model::served, features, n, answers);
                 }
                 case INTEGRITY -> {
-                    servedOutputs = scorer.score(features, n);
+                    servedOutputs = model.scorer().score(features, n);
                     for (int r = 0; r < n; r++) {
                         scores[r] = largestDifference(servedOutputs[r], logged[r]);
                     }
@@ -781,12 +1124,14 @@ public final class OnnxScoringOperator extends AbstractStreamOperator<OnnxScore>
 
         void add(Observation o, StreamRecord<Observation> element, PendingRow row) {
             int r = size;
+            OnnxDetector detector = model.detector();
             int w = detector.width();
             int[] idx = detector.featureIndices();
             for (int j = 0; j < w; j++) {
                 features[r * w + j] = (float) o.features[idx[j]];
             }
             logged[r] = o.outputs;
+            rowFeatures[r] = o.features;
             pending[r] = row;
             modelNames[r] = o.modelName;
             modelVersions[r] = o.modelVersion;

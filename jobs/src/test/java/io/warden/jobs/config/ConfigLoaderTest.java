@@ -331,6 +331,18 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void shouldRejectTheControlAndAdversarialExamplesTopicsWithoutOnnxDetectors() {
+        String yaml =
+                kafka()
+                        + "topics:\n  control: warden.control\n"
+                        + "  adversarial-examples: warden.adversarial\n"
+                        + MODEL;
+        assertThatThrownBy(() -> load(yaml))
+                .hasMessageContaining("topics.control: no model has ONNX detectors")
+                .hasMessageContaining("topics.adversarial-examples: no model has ONNX detectors");
+    }
+
+    @Test
     void shouldRejectATopicUsedTwice() {
         String yaml = kafka() + "topics:\n  alerts: inference.requests\n" + MODEL;
         assertThatThrownBy(() -> load(yaml))

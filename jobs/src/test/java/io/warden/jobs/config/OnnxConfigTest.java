@@ -35,12 +35,20 @@ class OnnxConfigTest {
     }
 
     private WardenConfig load(String onnx) throws IOException {
+        return load("", onnx);
+    }
+
+    /** Loads the model with {@code onnx} as its ONNX detectors, after a {@code topics} section. */
+    private WardenConfig load(String topics, String onnx) throws IOException {
         Path file = dir.resolve("warden.yaml");
         Files.writeString(
                 file,
                 """
                 kafka:
                   bootstrap-servers: localhost:9092
+                """
+                        + topics
+                        + """
                 models:
                   - name: iris
                     features: {tensor: input, names: [a, b, c, d, e]}
@@ -73,6 +81,41 @@ class OnnxConfigTest {
         assertThat(d.intraOpThreads()).isEqualTo(1);
         assertThat(d.executionProvider()).isEqualTo(ExecutionProvider.CPU);
         assertThat(d.severity()).isEqualTo(Severity.MEDIUM);
+    }
+
+    @Test
+    void shouldBindTheControlAndAdversarialExamplesTopics() throws IOException {
+        WardenConfig c =
+                load(
+                        "topics:\n  control: ml.control\n  adversarial-examples: ml.adversarial\n",
+                        entry("  threshold: 2.5\n"));
+
+        assertThat(c.topics().control()).isEqualTo("ml.control");
+        assertThat(c.topics().adversarialExamples()).isEqualTo("ml.adversarial");
+        assertThat(c.topics().alerts()).isEqualTo("warden.alerts");
+    }
+
+    @Test
+    void shouldLeaveTheControlAndAdversarialExamplesTopicsOffByDefault() throws IOException {
+        WardenConfig c = load(entry("  threshold: 2.5\n"));
+
+        assertThat(c.topics().control()).isNull();
+        assertThat(c.topics().adversarialExamples()).isNull();
+    }
+
+    @Test
+    void shouldRejectIllegalOrSharedControlAndAdversarialExamplesTopics() {
+        assertThatThrownBy(
+                        () ->
+                                load(
+                                        "topics:\n  control: warden.alerts\n"
+                                                + "  adversarial-examples: 'bad topic'\n",
+                                        entry("  threshold: 2.5\n")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining(
+                        "topics.control: 'warden.alerts' is already used by topics.alerts")
+                .hasMessageContaining(
+                        "topics.adversarial-examples: 'bad topic' is not a legal Kafka topic name");
     }
 
     @Test

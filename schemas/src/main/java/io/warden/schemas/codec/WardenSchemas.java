@@ -1,5 +1,6 @@
 package io.warden.schemas.codec;
 
+import io.warden.schemas.AdversarialExample;
 import io.warden.schemas.Alert;
 import io.warden.schemas.DeadLetter;
 import io.warden.schemas.DriftReport;
@@ -7,6 +8,7 @@ import io.warden.schemas.FeedbackRecord;
 import io.warden.schemas.InferenceEvent;
 import io.warden.schemas.InferenceRequest;
 import io.warden.schemas.InferenceResponse;
+import io.warden.schemas.ModelRollout;
 import io.warden.schemas.PerformanceReport;
 import io.warden.schemas.QuarantineDecision;
 import io.warden.schemas.ScoreRecord;
@@ -31,11 +33,13 @@ public final class WardenSchemas {
                     InferenceResponse.class,
                     InferenceEvent.class,
                     FeedbackRecord.class,
+                    ModelRollout.class,
                     Alert.class,
                     QuarantineDecision.class,
                     DriftReport.class,
                     PerformanceReport.class,
                     ScoreRecord.class,
+                    AdversarialExample.class,
                     DeadLetter.class);
 
     /**

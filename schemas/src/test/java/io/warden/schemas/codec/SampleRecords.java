@@ -1,5 +1,6 @@
 package io.warden.schemas.codec;
 
+import io.warden.schemas.AdversarialExample;
 import io.warden.schemas.Alert;
 import io.warden.schemas.AlertKind;
 import io.warden.schemas.ClassPerformance;
@@ -17,6 +18,7 @@ import io.warden.schemas.FeedbackRecord;
 import io.warden.schemas.InferenceEvent;
 import io.warden.schemas.InferenceRequest;
 import io.warden.schemas.InferenceResponse;
+import io.warden.schemas.ModelRollout;
 import io.warden.schemas.PerformanceReport;
 import io.warden.schemas.QuarantineDecision;
 import io.warden.schemas.ScoreRecord;
@@ -63,7 +65,9 @@ final class SampleRecords {
                 driftReport(),
                 scoreRecord(),
                 deadLetter(),
-                performanceReport());
+                performanceReport(),
+                modelRollout(),
+                adversarialExample());
     }
 
     /** Every contract with nullable fields null, collections empty and defaults taken. */
@@ -140,6 +144,18 @@ final class SampleRecords {
                         .setMaxDrop(0.05)
                         .setPValue(1.0)
                         .setJudged(false)
+                        .build(),
+                ModelRollout.newBuilder()
+                        .setModelName("m")
+                        .setDetector("d")
+                        .setModelPath("d.onnx")
+                        .setSha256("0".repeat(64))
+                        .build(),
+                AdversarialExample.newBuilder()
+                        .setAlertId("a-min")
+                        .setRequestId("r-min")
+                        .setEventTime(T0)
+                        .setModelName("m")
                         .build());
     }
 
@@ -349,6 +365,37 @@ final class SampleRecords {
                 .setPredictedClass("versicolor")
                 .setScores(List.of(new DetectorScore("confidence.msp", 0.4, 0.5, 0.02, true)))
                 .setFlagged(true)
+                .build();
+    }
+
+    static ModelRollout modelRollout() {
+        return ModelRollout.newBuilder()
+                .setModelName("iris")
+                .setModelVersion("3")
+                .setDetector("served-model")
+                .setModelPath("/models/iris-v4.onnx")
+                .setSha256("9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08")
+                .build();
+    }
+
+    static AdversarialExample adversarialExample() {
+        return AdversarialExample.newBuilder()
+                .setAlertId("3f1c2b")
+                .setRequestId("req-42")
+                .setRow(2)
+                .setEventTime(T0)
+                .setModelName("iris")
+                .setModelVersion("3")
+                .setClientId("api-key-7")
+                .setFeatureNames(List.of("sepal_length", "petal_width"))
+                .setFeatures(List.of(5.1, Double.NaN))
+                .setOutput(List.of(0.1, 0.85, Double.NEGATIVE_INFINITY))
+                .setScores(
+                        List.of(
+                                new DetectorScore("onnx.pca", 4.2, 0.01, 0.004, true),
+                                new DetectorScore(
+                                        "onnx.evasion-ensemble", 11.3, 0.01, 0.002, true)))
+                .setDetectorModels(Map.of("onnx.pca", "ab".repeat(32)))
                 .build();
     }
 
