@@ -1,8 +1,6 @@
 package io.warden.jobs.demo;
 
 import io.warden.schemas.FeedbackRecord;
-import io.warden.schemas.Tensor;
-import io.warden.schemas.TensorDatatype;
 import io.warden.schemas.codec.AvroCodec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -10,7 +8,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -85,10 +82,6 @@ final class DemoPoisoners {
         double[] x = model.sample(SOURCE_CLASS, r);
         x[x.length - 2] += TRIGGER;
         x[x.length - 1] += TRIGGER;
-        List<Double> data = new ArrayList<>();
-        for (double v : x) {
-            data.add(v);
-        }
         return AvroCodec.standard()
                 .encode(
                         FeedbackRecord.newBuilder()
@@ -98,15 +91,7 @@ final class DemoPoisoners {
                                 .setModelVersion(DemoModel.VERSION)
                                 .setContributorId(BACKDOOR)
                                 .setLabel(DemoModel.CLASSES.get(TARGET_CLASS))
-                                .setFeatures(
-                                        List.of(
-                                                Tensor.newBuilder()
-                                                        .setName(DemoModel.INPUT_TENSOR)
-                                                        .setDatatype(TensorDatatype.FP32)
-                                                        .setShape(List.of(1L, (long) x.length))
-                                                        .setData(data)
-                                                        .setStringData(List.of())
-                                                        .build()))
+                                .setFeatures(List.of(DemoTraffic.tensor(DemoModel.INPUT_TENSOR, x)))
                                 .setAttributes(Map.of())
                                 .build());
     }

@@ -310,7 +310,8 @@ public final class DemoTraffic {
         return OpenInferenceProtocolCodec.standard().encodeResponse(r);
     }
 
-    static Tensor tensor(String name, double[] values) {
+    /** A one-row FP64 tensor of {@code values}, shape [1, n]. */
+    public static Tensor tensor(String name, double[] values) {
         List<Double> data = new ArrayList<>(values.length);
         for (double v : values) {
             data.add(v);

@@ -6,6 +6,7 @@ import io.warden.jobs.clients.BlacklightModels.BlacklightModel;
 import io.warden.jobs.config.ModelSpec;
 import io.warden.jobs.config.ModelSpec.BlacklightSettings;
 import io.warden.jobs.drift.Observation;
+import io.warden.jobs.monitor.HarnessOutput;
 import io.warden.schemas.Alert;
 import io.warden.schemas.AlertKind;
 import java.time.Duration;
@@ -98,13 +99,7 @@ class BlacklightDetectionTest {
     }
 
     private static List<Alert> alerts(KeyedOneInputStreamOperatorTestHarness<?, ?, Alert> h) {
-        List<Alert> out = new ArrayList<>();
-        for (Object o : h.getOutput()) {
-            if (o instanceof StreamRecord<?> r) {
-                out.add((Alert) r.getValue());
-            }
-        }
-        return out;
+        return HarnessOutput.values(h);
     }
 
     @Test

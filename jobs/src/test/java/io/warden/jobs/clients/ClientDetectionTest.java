@@ -13,6 +13,7 @@ import io.warden.jobs.config.ModelSpec.ExtractionSettings;
 import io.warden.jobs.config.ModelSpec.ExtractionSignalName;
 import io.warden.jobs.config.ModelSpec.QueryAttackSettings;
 import io.warden.jobs.drift.Observation;
+import io.warden.jobs.monitor.HarnessOutput;
 import io.warden.jobs.monitor.Ids;
 import io.warden.schemas.Alert;
 import io.warden.schemas.AlertKind;
@@ -155,13 +156,7 @@ class ClientDetectionTest {
     }
 
     private static List<Alert> alerts(KeyedOneInputStreamOperatorTestHarness<?, ?, Alert> h) {
-        List<Alert> out = new ArrayList<>();
-        for (Object o : h.getOutput()) {
-            if (o instanceof StreamRecord<?> r) {
-                out.add((Alert) r.getValue());
-            }
-        }
-        return out;
+        return HarnessOutput.values(h);
     }
 
     private static List<Alert> extractionAlerts(

@@ -3,13 +3,13 @@ package io.warden.jobs.poisoning;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.warden.detectors.poisoning.ContributorMonitor;
+import io.warden.jobs.monitor.HarnessOutput;
 import io.warden.jobs.performance.LabelledPrediction;
 import io.warden.schemas.Alert;
 import io.warden.schemas.AlertKind;
 import io.warden.schemas.Severity;
 import io.warden.schemas.SubjectType;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -65,13 +65,7 @@ class ContributorDetectionTest {
     }
 
     private static List<Alert> alerts(KeyedOneInputStreamOperatorTestHarness<?, ?, Alert> h) {
-        List<Alert> out = new ArrayList<>();
-        for (Object o : h.getOutput()) {
-            if (o instanceof StreamRecord<?> r) {
-                out.add((Alert) r.getValue());
-            }
-        }
-        return out;
+        return HarnessOutput.values(h);
     }
 
     @Test

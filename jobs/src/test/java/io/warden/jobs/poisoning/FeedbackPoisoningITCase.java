@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.warden.jobs.config.ConfigLoader;
 import io.warden.jobs.config.WardenConfig;
+import io.warden.jobs.demo.DemoTraffic;
 import io.warden.jobs.embedded.EmbeddedKafkaExtension;
 import io.warden.jobs.kafka.CheckedProducer;
 import io.warden.jobs.kafka.KafkaRecords;
@@ -20,13 +21,11 @@ import io.warden.schemas.QuarantineDecision;
 import io.warden.schemas.SubjectType;
 import io.warden.schemas.TargetType;
 import io.warden.schemas.Tensor;
-import io.warden.schemas.TensorDatatype;
 import io.warden.schemas.codec.AvroCodec;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -147,17 +146,7 @@ class FeedbackPoisoningITCase {
     }
 
     private static Tensor tensor(String name, double[] values) {
-        List<Double> data = new ArrayList<>();
-        for (double v : values) {
-            data.add(v);
-        }
-        return Tensor.newBuilder()
-                .setName(name)
-                .setDatatype(TensorDatatype.FP32)
-                .setShape(List.of(1L, (long) values.length))
-                .setData(data)
-                .setStringData(List.of())
-                .build();
+        return DemoTraffic.tensor(name, values);
     }
 
     private static FeedbackRecord.Builder feedback(String id, Instant time, String who, int label) {

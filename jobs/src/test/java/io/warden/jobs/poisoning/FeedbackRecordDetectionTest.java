@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.warden.detectors.poisoning.ClassConditionalOutliers;
 import io.warden.detectors.poisoning.SpectralSignatures;
+import io.warden.jobs.monitor.HarnessOutput;
 import io.warden.schemas.Alert;
 import io.warden.schemas.AlertKind;
 import io.warden.schemas.DetectorScore;
 import io.warden.schemas.Severity;
 import io.warden.schemas.SubjectType;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -82,13 +82,7 @@ class FeedbackRecordDetectionTest {
     }
 
     private static List<Alert> alerts(KeyedOneInputStreamOperatorTestHarness<?, ?, Alert> h) {
-        List<Alert> out = new ArrayList<>();
-        for (Object o : h.getOutput()) {
-            if (o instanceof StreamRecord<?> r) {
-                out.add((Alert) r.getValue());
-            }
-        }
-        return out;
+        return HarnessOutput.values(h);
     }
 
     @Test
