@@ -201,6 +201,24 @@ public final class GroundTruth {
         return b.build();
     }
 
+    /** Every entry, by kind (clients, requests, contributors, feedback, drift) in read order. */
+    public List<Object> entries() {
+        List<Object> out = new ArrayList<>();
+        out.addAll(clients);
+        out.addAll(requests.values());
+        out.addAll(contributors);
+        out.addAll(feedback.values());
+        out.addAll(drifts);
+        return out;
+    }
+
+    /** Writes every entry as JSON Lines (UTF-8). */
+    public void write(Path file) throws IOException {
+        List<String> lines = new ArrayList<>();
+        entries().forEach(e -> lines.add(toJsonLine(e)));
+        Files.write(file, lines, StandardCharsets.UTF_8);
+    }
+
     /** One entry as a line of the file (without the line break). */
     public static String toJsonLine(Object entry) {
         ObjectNode o = MAPPER.createObjectNode();
