@@ -493,29 +493,23 @@ public final class Evaluation {
                 }
             }
             if (first.isEmpty()) {
-                out.add(
-                        new DriftDetection(
-                                d.model(),
-                                d.segment(),
-                                d.start().toString(),
-                                d.end().toString(),
-                                null,
-                                null,
-                                null));
+                out.add(detection(d, null, null));
             }
-            first.forEach(
-                    (source, t) ->
-                            out.add(
-                                    new DriftDetection(
-                                            d.model(),
-                                            d.segment(),
-                                            d.start().toString(),
-                                            d.end().toString(),
-                                            source,
-                                            t.toString(),
-                                            seconds(d.start(), t))));
+            first.forEach((source, t) -> out.add(detection(d, source, t)));
         }
         return out;
+    }
+
+    /** The first detection of a drift period by a source; source and time null when missed. */
+    private static DriftDetection detection(GroundTruth.Drift d, String source, Instant first) {
+        return new DriftDetection(
+                d.model(),
+                d.segment(),
+                d.start().toString(),
+                d.end().toString(),
+                source,
+                first == null ? null : first.toString(),
+                first == null ? null : seconds(d.start(), first));
     }
 
     // ---------------------------------------------------------------- helpers

@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
+import java.util.function.Function;
 
 /**
  * What really happened in a stretch of traffic: the attackers, the attack requests, the poisoners
@@ -305,18 +306,7 @@ public final class GroundTruth {
 
     /** The entry of a client of a model: the model's own, else one for any model, else null. */
     public Client client(String model, String clientId) {
-        Client any = null;
-        for (Client c : clients) {
-            if (c.clientId().equals(clientId)) {
-                if (Objects.equals(c.model(), model)) {
-                    return c;
-                }
-                if (c.model() == null) {
-                    any = c;
-                }
-            }
-        }
-        return any;
+        return find(clients, Client::clientId, Client::model, clientId, model);
     }
 
     /** True when the client is listed with an attacking role (for this model or any). */
@@ -327,14 +317,27 @@ public final class GroundTruth {
 
     /** The entry of a contributor: the model's own, else one for any model, else null. */
     public Contributor contributor(String model, String contributorId) {
-        Contributor any = null;
-        for (Contributor c : contributors) {
-            if (c.contributorId().equals(contributorId)) {
-                if (Objects.equals(c.model(), model)) {
-                    return c;
+        return find(
+                contributors, Contributor::contributorId, Contributor::model, contributorId, model);
+    }
+
+    /**
+     * The entry with this id for this model, else the one with this id for any model, else null.
+     */
+    private static <T> T find(
+            List<T> entries,
+            Function<T, String> idOf,
+            Function<T, String> modelOf,
+            String id,
+            String model) {
+        T any = null;
+        for (T e : entries) {
+            if (idOf.apply(e).equals(id)) {
+                if (Objects.equals(modelOf.apply(e), model)) {
+                    return e;
                 }
-                if (c.model() == null) {
-                    any = c;
+                if (modelOf.apply(e) == null) {
+                    any = e;
                 }
             }
         }

@@ -10,6 +10,7 @@ import io.warden.schemas.codec.AvroCodec;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.apache.avro.specific.SpecificRecord;
 import org.junit.jupiter.api.BeforeAll;
@@ -64,16 +65,22 @@ class EvaluateCommandITCase {
         }
     }
 
+    private static Cli.Result evaluateTopics(String... more) {
+        List<String> args =
+                new ArrayList<>(
+                        List.of(
+                                "evaluate",
+                                "--config",
+                                config.toString(),
+                                "--truth",
+                                truth.toString()));
+        args.addAll(List.of(more));
+        return Cli.run(args);
+    }
+
     @Test
     void shouldReadTheTopicsToTheirEndAndReportTheKnownAnswers() throws Exception {
-        Cli.Result result =
-                Cli.run(
-                        "evaluate",
-                        "--config",
-                        config.toString(),
-                        "--truth",
-                        truth.toString(),
-                        "--json");
+        Cli.Result result = evaluateTopics("--json");
 
         assertThat(result.exitCode()).as("%s", result).isZero();
         JsonNode report = new ObjectMapper().readTree(result.out());
@@ -107,14 +114,7 @@ class EvaluateCommandITCase {
                         "--file",
                         file.toString(),
                         "--json");
-        Cli.Result fromTopics =
-                Cli.run(
-                        "evaluate",
-                        "--config",
-                        config.toString(),
-                        "--truth",
-                        truth.toString(),
-                        "--json");
+        Cli.Result fromTopics = evaluateTopics("--json");
 
         assertThat(fromFile.exitCode()).as("%s", fromFile).isZero();
         EvaluateFixtures.assertKnownAnswers(new ObjectMapper().readTree(fromFile.out()));
@@ -123,17 +123,7 @@ class EvaluateCommandITCase {
 
     @Test
     void shouldFailNamingATopicThatDoesNotExist() {
-        Cli.Result result =
-                Cli.run(
-                        "evaluate",
-                        "--config",
-                        config.toString(),
-                        "--truth",
-                        truth.toString(),
-                        "--topic",
-                        "alerts",
-                        "--topic",
-                        "eval.no-such-topic");
+        Cli.Result result = evaluateTopics("--topic", "alerts", "--topic", "eval.no-such-topic");
 
         assertThat(result.exitCode()).isEqualTo(WardenCli.EXIT_FAILURE);
         assertThat(result.err()).contains("topic 'eval.no-such-topic' does not exist on");
