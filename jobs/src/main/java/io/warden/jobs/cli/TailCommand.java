@@ -13,19 +13,15 @@ import io.warden.schemas.codec.OcsfDetectionFinding;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -49,7 +45,6 @@ import picocli.CommandLine.Spec;
         })
 final class TailCommand implements Callable<Integer> {
     private static final Duration POLL = Duration.ofMillis(250);
-    private static final Duration METADATA_TIMEOUT = Duration.ofSeconds(30);
 
     @Spec CommandSpec spec;
 
@@ -101,30 +96,17 @@ final class TailCommand implements Callable<Integer> {
         }
         Set<String> names = new LinkedHashSet<>();
         topics.forEach(t -> names.add(kafka.topic(t)));
-        Map<String, Object> defaults = new HashMap<>();
-        defaults.put("isolation.level", "read_committed");
-        defaults.put("allow.auto.create.topics", "false");
-        Map<String, Object> props = kafka.clientProperties(defaults);
-        // No consumer group: tail assigns itself every partition, so it starts reading at once (no
-        // group join), commits nothing and leaves no group behind.
-        props.remove("group.id");
-        props.put("enable.auto.commit", "false");
         long seen = 0;
-        try (KafkaConsumer<byte[], byte[]> consumer =
-                new KafkaConsumer<>(
-                        props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+        try (AssignedConsumer assigned = new AssignedConsumer(kafka)) {
+            KafkaConsumer<byte[], byte[]> consumer = assigned.consumer();
             List<TopicPartition> partitions = new ArrayList<>();
             for (String name : names) {
-                List<PartitionInfo> infos = consumer.partitionsFor(name, METADATA_TIMEOUT);
-                if (infos == null || infos.isEmpty()) {
-                    err.println(
-                            "warden tail: topic '"
-                                    + name
-                                    + "' does not exist on "
-                                    + props.get("bootstrap.servers"));
+                List<TopicPartition> of = assigned.partitionsOf(name);
+                if (of.isEmpty()) {
+                    err.println("warden tail: " + assigned.missing(name));
                     return WardenCli.EXIT_FAILURE;
                 }
-                infos.forEach(i -> partitions.add(new TopicPartition(name, i.partition())));
+                partitions.addAll(of);
             }
             consumer.assign(partitions);
             if (fromBeginning) {

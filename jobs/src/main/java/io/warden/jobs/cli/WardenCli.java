@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
             RunCommand.class,
             ProduceCommand.class,
             TailCommand.class,
+            EvaluateCommand.class,
             ProfileCommand.class,
             CommandLine.HelpCommand.class
         })

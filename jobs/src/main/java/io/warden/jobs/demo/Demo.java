@@ -1,5 +1,10 @@
 package io.warden.jobs.demo;
 
+import io.warden.detectors.evaluation.Evaluation;
+import io.warden.detectors.evaluation.EvaluationReport;
+import io.warden.detectors.evaluation.EvaluationText;
+import io.warden.detectors.evaluation.GroundTruth;
+import io.warden.detectors.evaluation.WardenOutputs;
 import io.warden.jobs.config.ConfigLoader;
 import io.warden.jobs.config.InputSettings;
 import io.warden.jobs.config.ModelSpec;
@@ -9,6 +14,7 @@ import io.warden.jobs.config.WardenConfig;
 import io.warden.jobs.demo.DemoTraffic.Planned;
 import io.warden.jobs.demo.DemoTraffic.Truth;
 import io.warden.jobs.embedded.EmbeddedKafkaCluster;
+import io.warden.jobs.evaluate.OutputRecords;
 import io.warden.jobs.kafka.CheckedProducer;
 import io.warden.jobs.monitor.MonitorJob;
 import io.warden.jobs.sequential.SequentialAlerts;
@@ -26,9 +32,12 @@ import io.warden.schemas.SubjectType;
 import io.warden.schemas.TargetType;
 import io.warden.schemas.codec.AvroCodec;
 import io.warden.schemas.codec.CodecException;
+import io.warden.schemas.codec.JsonCodec;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -46,6 +55,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.configuration.RestOptions;
@@ -106,7 +116,8 @@ public final class Demo {
             long falseAttackAlerts,
             List<String> decisions,
             Poisoning poisoning,
-            Duration elapsed) {
+            Duration elapsed,
+            EvaluationReport evaluation) {
 
         /**
          * What became of the feedback poisoners.
@@ -153,10 +164,24 @@ public final class Demo {
 
     private final Options options;
     private final PrintStream out;
+    private final Path truthOut;
+    private final Path outputsOut;
 
     public Demo(Options options, PrintStream out) {
+        this(options, out, null, null);
+    }
+
+    /**
+     * @param truthOut where to write the run's ground truth (JSON Lines for {@code warden
+     *     evaluate}), or null
+     * @param outputsOut where to write the alerts, decisions, drift reports and scores read (as
+     *     {@code warden tail --json} prints them), or null
+     */
+    public Demo(Options options, PrintStream out, Path truthOut, Path outputsOut) {
         this.options = options;
         this.out = out;
+        this.truthOut = truthOut;
+        this.outputsOut = outputsOut;
     }
 
     public Summary run() throws Exception {
@@ -201,7 +226,8 @@ public final class Demo {
                     MonitorJob.kafkaOutputs(config));
             JobClient job = env.executeAsync(config.job().name());
 
-            Watcher watcher = new Watcher(kafka.bootstrapServers(), t, options.showLimit());
+            Watcher watcher =
+                    new Watcher(kafka.bootstrapServers(), t, options.showLimit(), outputsOut);
             Thread watcherThread = new Thread(watcher, "warden-demo-watcher");
             watcherThread.setDaemon(true);
             watcherThread.start();
@@ -231,7 +257,8 @@ public final class Demo {
                     drift.from(),
                     drift.to());
             AtomicLong labels = new AtomicLong();
-            long produced = play(kafka, t, planned, watcher, drift, start, labels);
+            DemoTruth demoTruth = new DemoTruth();
+            long produced = play(kafka, t, planned, watcher, drift, start, labels, demoTruth);
 
             out.println(
                     "warden demo: traffic done; draining the job (final watermark flushes waiting joins) ...");
@@ -243,6 +270,15 @@ public final class Demo {
             watcher.awaitQuiet(Duration.ofSeconds(3), Duration.ofSeconds(30));
             watcher.stop();
             watcherThread.join(10_000);
+            GroundTruth truth =
+                    demoTruth.truth(
+                            drift,
+                            timeOf(start, drift.from()),
+                            timeOf(start, drift.to()),
+                            watcher.poisonedRecords);
+            if (truthOut != null) {
+                truth.write(truthOut);
+            }
 
             Summary s =
                     new Summary(
@@ -280,7 +316,11 @@ public final class Demo {
                                     watcher.backdoorQuarantined.get(),
                                     watcher.honestQuarantined.get(),
                                     watcher.honestUnusualQuarantined.get()),
-                            Duration.ofNanos(System.nanoTime() - started));
+                            Duration.ofNanos(System.nanoTime() - started),
+                            Evaluation.evaluate(
+                                    truth,
+                                    watcher.outputs,
+                                    Duration.ofSeconds(LIVE_WINDOW_SECONDS)));
             print(s);
             return s;
         } finally {
@@ -513,7 +553,8 @@ public final class Demo {
             Watcher watcher,
             DemoTraffic.Drift drift,
             Instant start,
-            AtomicLong labels)
+            AtomicLong labels,
+            DemoTruth demoTruth)
             throws InterruptedException {
         Random labeller = new Random(options.seed() + 1);
         DemoTraffic traffic =
@@ -529,6 +570,7 @@ public final class Demo {
             for (int i = 0; i < options.requests(); i++) {
                 Planned p = traffic.next();
                 planned.merge(p.truth(), 1, Integer::sum);
+                demoTruth.played(p);
                 watcher.truth.put(p.requestId(), p.truth());
                 if (p.drifted()) {
                     watcher.drifted.add(p.requestId());
@@ -709,6 +751,17 @@ public final class Demo {
                 poisoning.honestQuarantined(),
                 poisoning.honestUnusualQuarantined());
         out.printf(Locale.ROOT, "  took %.1f s%n", s.elapsed().toMillis() / 1000.0);
+        out.println();
+        out.println(
+                "warden demo: evaluation against the run's ground truth (what warden evaluate"
+                        + " prints; a drift alert up to one window after the drift counts)");
+        out.print(EvaluationText.render(s.evaluation()));
+        if (truthOut != null && outputsOut != null) {
+            out.println();
+            out.printf(
+                    "Again from the files: warden evaluate --truth %s --file %s --drift-grace %d%n",
+                    truthOut, outputsOut, LIVE_WINDOW_SECONDS);
+        }
     }
 
     /** Reads the output topics while the demo runs, prints findings, and counts them. */
@@ -741,6 +794,9 @@ public final class Demo {
                     .count();
         }
 
+        /** Everything read that {@code warden evaluate} judges; read after the watcher stopped. */
+        final WardenOutputs outputs = new WardenOutputs();
+
         /** Each played request's row of the model version (defective requests have none). */
         final Map<String, Long> rowOf = new ConcurrentHashMap<>();
 
@@ -759,13 +815,15 @@ public final class Demo {
         private final String bootstrap;
         private final TopicSettings topics;
         private final int showLimit;
+        private final Path outputsOut;
         private int shownAlerts;
         private int shownDead;
 
-        Watcher(String bootstrap, TopicSettings topics, int showLimit) {
+        Watcher(String bootstrap, TopicSettings topics, int showLimit, Path outputsOut) {
             this.bootstrap = bootstrap;
             this.topics = topics;
             this.showLimit = showLimit;
+            this.outputsOut = outputsOut;
         }
 
         @Override
@@ -777,8 +835,16 @@ public final class Demo {
             props.put("isolation.level", "read_committed");
             props.put("enable.auto.commit", "false");
             try (KafkaConsumer<byte[], byte[]> consumer =
-                    new KafkaConsumer<>(
-                            props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+                            new KafkaConsumer<>(
+                                    props,
+                                    new ByteArrayDeserializer(),
+                                    new ByteArrayDeserializer());
+                    PrintWriter file =
+                            outputsOut == null
+                                    ? null
+                                    : new PrintWriter(
+                                            Files.newBufferedWriter(
+                                                    outputsOut, StandardCharsets.UTF_8))) {
                 consumer.subscribe(
                         List.of(
                                 topics.alerts(),
@@ -790,19 +856,24 @@ public final class Demo {
                 while (running.get()) {
                     for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
                         lastRecordNanos.set(System.nanoTime());
-                        handle(r);
+                        handle(r, file);
                     }
                 }
+            } catch (IOException e) {
+                out.println("  [?] cannot write " + outputsOut + ": " + e);
             }
         }
 
-        private void handle(ConsumerRecord<byte[], byte[]> r) {
-            Object value;
+        private void handle(ConsumerRecord<byte[], byte[]> r, PrintWriter file) {
+            SpecificRecord value;
             try {
                 value = AvroCodec.standard().decodeAny(r.value());
             } catch (CodecException e) {
                 out.println("  [?] undecodable output on " + r.topic() + ": " + e.getMessage());
                 return;
+            }
+            if (OutputRecords.add(outputs, value) && file != null) {
+                file.println(JsonCodec.standard().toJson(value));
             }
             if (value instanceof ScoreRecord) {
                 scored.incrementAndGet();
