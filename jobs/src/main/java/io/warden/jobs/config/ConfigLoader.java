@@ -633,6 +633,13 @@ public final class ConfigLoader {
             if (rate != null && !(rate > 0 && rate < 1)) {
                 p.add(pa + ".expected-disagreement-rate: must be in (0, 1), got " + rate);
             }
+            double consensus = poisoning.expectedConsensusDisagreementRate();
+            if (!(consensus > 0 && consensus < 1)) {
+                p.add(
+                        pa
+                                + ".expected-consensus-disagreement-rate: must be in (0, 1), got "
+                                + consensus);
+            }
             if (!(poisoning.alpha() > 0 && poisoning.alpha() < 1)) {
                 p.add(pa + ".alpha: must be in (0, 1), got " + poisoning.alpha());
             }

@@ -596,6 +596,9 @@ public record ModelSpec(
      *     (default 7d)
      * @param severity severity of the alerts (default HIGH)
      * @param records judging each feedback record on its own (optional; off when absent)
+     * @param expectedConsensusDisagreementRate the rate an honest contributor disagrees with the
+     *     consensus of the other labels of the same request at (default 0.05); the consensus signal
+     *     tests against it on requests labelled more than once
      */
     public record PoisoningSettings(
             Double expectedDisagreementRate,
@@ -606,7 +609,8 @@ public record ModelSpec(
             Integer minDisagreements,
             Duration idleTtl,
             Severity severity,
-            FeedbackRecordSettings records)
+            FeedbackRecordSettings records,
+            Double expectedConsensusDisagreementRate)
             implements Serializable {
         public PoisoningSettings {
             alpha = alpha == null ? 1e-4 : alpha;
@@ -616,6 +620,10 @@ public record ModelSpec(
             minDisagreements = minDisagreements == null ? 30 : minDisagreements;
             idleTtl = idleTtl == null ? Duration.ofDays(7) : idleTtl;
             severity = severity == null ? Severity.HIGH : severity;
+            expectedConsensusDisagreementRate =
+                    expectedConsensusDisagreementRate == null
+                            ? 0.05
+                            : expectedConsensusDisagreementRate;
         }
 
         /** Settings without per-record judgement. */
@@ -637,6 +645,7 @@ public record ModelSpec(
                     minDisagreements,
                     idleTtl,
                     severity,
+                    null,
                     null);
         }
 
@@ -651,7 +660,8 @@ public record ModelSpec(
                     minDisagreements,
                     idleTtl,
                     severity,
-                    settings);
+                    settings,
+                    expectedConsensusDisagreementRate);
         }
 
         /** The expected disagreement rate: as given, or from the model's reference accuracy. */

@@ -290,13 +290,13 @@ public final class MonitorJob {
                             outputs.performanceReports());
             alerts = alerts.union(performance.alerts());
             deadLetters = deadLetters.union(performance.deadLetters());
-            DataStream<Alert> poisoning =
-                    PoisoningStage.build(
-                            config,
-                            performance.labelled(),
-                            routed.getSideOutput(RouteIngested.FEEDBACK));
-            if (poisoning != null) {
-                alerts = alerts.union(poisoning);
+            if (performance.allLabels() != null) {
+                alerts =
+                        alerts.union(
+                                PoisoningStage.build(
+                                        config,
+                                        performance.allLabels(),
+                                        routed.getSideOutput(RouteIngested.FEEDBACK)));
             }
         }
         if (catalog.anyOnnx()) {

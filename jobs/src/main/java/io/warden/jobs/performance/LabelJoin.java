@@ -7,7 +7,13 @@ import io.warden.schemas.codec.AvroCodec;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -31,8 +37,15 @@ import org.apache.flink.util.OutputTag;
  *       ORPHAN dead letter with the reason.
  * </ul>
  *
- * The outcome depends only on event times, not on arrival order, as long as a label is not stamped
- * before its request; so replays and any parallelism give the same windows.
+ * With {@code keepAllLabels} (a model of the group has poisoning detectors), every label of a row
+ * is kept until the row leaves, and then each leaves on the side output {@link #ALL_LABELS} as a
+ * {@link LabelledPrediction} of its own, with the consensus of the row's other labels ({@link
+ * LabelledPrediction#consensusClass}: the class most of them gave, or {@link
+ * LabelledPrediction#NO_CONSENSUS} when there are none or a tie): what the per-contributor and
+ * per-record poisoning detectors judge. Late and orphaned labels are dead letters then, each one.
+ *
+ * <p>The outcome depends only on event times, not on arrival order, as long as a label is not
+ * stamped before its request; so replays and any parallelism give the same windows.
  */
 public final class LabelJoin
         extends KeyedCoProcessFunction<String, Prediction, Label, LabelledPrediction> {
@@ -41,11 +54,17 @@ public final class LabelJoin
     public static final OutputTag<DeadLetter> DEAD_LETTERS =
             new OutputTag<>("orphan-labels", TypeInformation.of(DeadLetter.class));
 
+    /** Every label of a row, each with the consensus of the others (with keepAllLabels). */
+    public static final OutputTag<LabelledPrediction> ALL_LABELS =
+            new OutputTag<>("all-labels", TypeInformation.of(LabelledPrediction.class));
+
     private final long labelWait;
     private final long joinTimeout;
+    private final boolean keepAllLabels;
 
     private transient ValueState<Prediction> prediction;
     private transient ValueState<Label> label;
+    private transient ListState<Label> allLabels;
     private transient ValueState<Long> timer;
     private transient Counter joined;
     private transient Counter unlabelled;
@@ -58,8 +77,18 @@ public final class LabelJoin
      *     join's wait)
      */
     public LabelJoin(Duration labelWait, Duration joinTimeout) {
+        this(labelWait, joinTimeout, false);
+    }
+
+    /**
+     * @param labelWait how long after its request a label may come
+     * @param joinTimeout how long after a label its prediction may still come
+     * @param keepAllLabels whether to keep every label of a row for {@link #ALL_LABELS}
+     */
+    public LabelJoin(Duration labelWait, Duration joinTimeout, boolean keepAllLabels) {
         this.labelWait = labelWait.toMillis();
         this.joinTimeout = joinTimeout.toMillis();
+        this.keepAllLabels = keepAllLabels;
     }
 
     /** The join key of a row of a model: model name and the row's request key. */
@@ -80,6 +109,11 @@ public final class LabelJoin
                                 new ValueStateDescriptor<>(
                                         "label", TypeInformation.of(Label.class)));
         timer = getRuntimeContext().getState(new ValueStateDescriptor<>("timer", Long.class));
+        allLabels =
+                getRuntimeContext()
+                        .getListState(
+                                new ListStateDescriptor<>(
+                                        "all-labels", TypeInformation.of(Label.class)));
         var metrics = getRuntimeContext().getMetricGroup();
         joined = metrics.counter("labelsJoined");
         unlabelled = metrics.counter("predictionsUnlabelled");
@@ -98,7 +132,15 @@ public final class LabelJoin
         prediction.update(p);
         Label l = label.value();
         if (l != null && tooLate(l, p)) {
-            orphan(l, lateReason(l, p), ctx);
+            // The first label is the earliest: when it is late, so are all the others.
+            if (keepAllLabels) {
+                for (Label each : allLabels.get()) {
+                    orphan(each, lateReason(each, p), ctx);
+                }
+                allLabels.clear();
+            } else {
+                orphan(l, lateReason(l, p), ctx);
+            }
             label.clear();
         }
         setTimer(safeAdd(p.eventTime, labelWait), ctx);
@@ -111,6 +153,9 @@ public final class LabelJoin
         if (p != null && tooLate(l, p)) {
             orphan(l, lateReason(l, p), ctx);
             return;
+        }
+        if (keepAllLabels) {
+            allLabels.add(l);
         }
         Label best = label.value();
         if (best == null) {
@@ -131,6 +176,12 @@ public final class LabelJoin
             throws Exception {
         Prediction p = prediction.value();
         Label l = label.value();
+        List<Label> all = new ArrayList<>();
+        if (keepAllLabels) {
+            allLabels.get().forEach(all::add);
+        } else if (l != null) {
+            all.add(l);
+        }
         if (p != null) {
             out.collect(LabelledPrediction.of(p, l));
             if (l == null) {
@@ -138,21 +189,59 @@ public final class LabelJoin
             } else {
                 joined.inc();
             }
-        } else if (l != null) {
-            orphan(
-                    l,
-                    "no prediction of model '"
-                            + l.feedback.getModelName()
-                            + "' for this label's row within "
-                            + Durations.format(Duration.ofMillis(joinTimeout))
-                            + " of event time (an unknown request or row, or one whose label wait of "
-                            + Durations.format(Duration.ofMillis(labelWait))
-                            + " was over)",
-                    ctx);
+            if (keepAllLabels) {
+                all.sort(Label.PRECEDENCE);
+                for (int i = 0; i < all.size(); i++) {
+                    LabelledPrediction each = LabelledPrediction.of(p, all.get(i));
+                    each.consensusClass = consensusOfOthers(all, i);
+                    ctx.output(ALL_LABELS, each);
+                }
+            }
+        } else {
+            for (Label each : all) {
+                orphan(
+                        each,
+                        "no prediction of model '"
+                                + each.feedback.getModelName()
+                                + "' for this label's row within "
+                                + Durations.format(Duration.ofMillis(joinTimeout))
+                                + " of event time (an unknown request or row, or one whose label"
+                                + " wait of "
+                                + Durations.format(Duration.ofMillis(labelWait))
+                                + " was over)",
+                        ctx);
+            }
         }
         prediction.clear();
         label.clear();
+        allLabels.clear();
         timer.clear();
+    }
+
+    /**
+     * The class most of a row's labels other than the i-th gave, or {@link
+     * LabelledPrediction#NO_CONSENSUS} when there are no others or the most frequent classes tie.
+     */
+    static int consensusOfOthers(List<Label> labels, int i) {
+        Map<Integer, Integer> counts = new HashMap<>();
+        for (int j = 0; j < labels.size(); j++) {
+            if (j != i) {
+                counts.merge(labels.get(j).labelClass, 1, Integer::sum);
+            }
+        }
+        int best = LabelledPrediction.NO_CONSENSUS;
+        int bestCount = 0;
+        boolean tie = false;
+        for (Map.Entry<Integer, Integer> e : counts.entrySet()) {
+            if (e.getValue() > bestCount) {
+                best = e.getKey();
+                bestCount = e.getValue();
+                tie = false;
+            } else if (e.getValue() == bestCount) {
+                tie = true;
+            }
+        }
+        return tie ? LabelledPrediction.NO_CONSENSUS : best;
     }
 
     private boolean tooLate(Label l, Prediction p) {

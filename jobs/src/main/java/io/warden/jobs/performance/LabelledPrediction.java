@@ -32,8 +32,17 @@ public class LabelledPrediction {
     /** The row's feature values when its model judges feedback records on their own, else null. */
     public double[] features;
 
+    /**
+     * The class most of the row's other labels gave (other contributors' consensus), or {@link
+     * #NO_CONSENSUS}; only on {@link LabelJoin#ALL_LABELS}.
+     */
+    public int consensusClass = NO_CONSENSUS;
+
     /** {@link #labelClass} of a prediction that got no label in time. */
     public static final int UNLABELLED = -1;
+
+    /** {@link #consensusClass} when the row has no other label, or its other labels tie. */
+    public static final int NO_CONSENSUS = -1;
 
     public LabelledPrediction() {}
 

@@ -45,13 +45,14 @@ public final class PerformanceStage {
     /**
      * Where the stage's results go.
      *
-     * @param labelled the predictions whose label wait is over, with their labels (and who gave
-     *     them), for the poisoning detectors
+     * @param allLabels every label of the rows of models with poisoning detectors, each with its
+     *     prediction, contributor and the consensus of the row's other labels; null when no model
+     *     has them
      */
     public record Result(
             DataStream<Alert> alerts,
             DataStream<DeadLetter> deadLetters,
-            DataStream<LabelledPrediction> labelled) {}
+            DataStream<LabelledPrediction> allLabels) {}
 
     private record WindowSpec(Duration size, Duration labelWait) {
         String name() {
@@ -81,7 +82,7 @@ public final class PerformanceStage {
         }
         List<DataStream<PerformanceReport>> reports = new ArrayList<>();
         DataStream<DeadLetter> deadLetters = null;
-        DataStream<LabelledPrediction> labelled = null;
+        DataStream<LabelledPrediction> allLabels = null;
         Duration joinTimeout = config.input().joinTimeout();
         for (Map.Entry<WindowSpec, Set<String>> g : groups.entrySet()) {
             Set<String> names = Set.copyOf(g.getValue());
@@ -103,12 +104,19 @@ public final class PerformanceStage {
                     predictions
                             .keyBy(p -> p.key)
                             .connect(labels.keyBy(l -> l.key))
-                            .process(new LabelJoin(spec.labelWait(), joinTimeout))
+                            .process(
+                                    new LabelJoin(
+                                            spec.labelWait(),
+                                            joinTimeout,
+                                            anyPoisoning(config, names)))
                             .name(name + "-label-join")
                             .uid(name + "-label-join");
             DataStream<DeadLetter> orphans = joined.getSideOutput(LabelJoin.DEAD_LETTERS);
             deadLetters = deadLetters == null ? orphans : deadLetters.union(orphans);
-            labelled = labelled == null ? joined : labelled.union(joined);
+            if (anyPoisoning(config, names)) {
+                DataStream<LabelledPrediction> each = joined.getSideOutput(LabelJoin.ALL_LABELS);
+                allLabels = allLabels == null ? each : allLabels.union(each);
+            }
             reports.add(
                     joined.keyBy(p -> p.modelKey)
                             .window(
@@ -134,7 +142,13 @@ public final class PerformanceStage {
                         .process(new PerformanceAlerting(config))
                         .name("performance-hysteresis")
                         .uid("performance-hysteresis");
-        return new Result(alerts, deadLetters, labelled);
+        return new Result(alerts, deadLetters, allLabels);
+    }
+
+    /** Whether a model of these names has poisoning detectors, which judge every label. */
+    private static boolean anyPoisoning(WardenConfig config, Set<String> names) {
+        return config.models().stream()
+                .anyMatch(m -> names.contains(m.name()) && m.detectors().poisoning() != null);
     }
 
     /** Whether the row's model judges feedback records on their own, which needs its features. */

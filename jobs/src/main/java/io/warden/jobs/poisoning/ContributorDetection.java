@@ -49,9 +49,9 @@ import org.apache.flink.util.Collector;
  * that tipped it; no more until the state expires. State is dropped after {@code idle-ttl} of event
  * time without a label from the contributor (an event-time timer, so replays agree).
  *
- * <p>Limits: only the label the join counts for a row (the first by event time) is seen, so a
- * second contributor's label for the same request is not judged; the consensus signal of the
- * detector is not used (the join keeps one label per row).
+ * <p>Every label of a row is judged, each with the consensus of the row's other labels (the class
+ * most of them gave), so a contributor who keeps contradicting the others is found by the consensus
+ * signal even where the model agrees with it.
  *
  * <p><b>Metrics:</b> {@code poisoningAlerts}, {@code contributorsExpired}.
  */
@@ -90,6 +90,8 @@ public final class ContributorDetection
                     ContributorMonitor.builder(m.output().classes().size())
                             .expectedModelDisagreementRate(
                                     s.expectedRate(m.detectors().performance()))
+                            .expectedConsensusDisagreementRate(
+                                    s.expectedConsensusDisagreementRate())
                             .alpha(s.alpha())
                             .minRecords(s.minRecords())
                             .window(s.window())
@@ -148,7 +150,13 @@ public final class ContributorDetection
         }
         ContributorAssessment a =
                 model.monitor()
-                        .assess(state, p.labelClass, p.predictedClass, ContributorMonitor.UNKNOWN);
+                        .assess(
+                                state,
+                                p.labelClass,
+                                p.predictedClass,
+                                p.consensusClass == LabelledPrediction.NO_CONSENSUS
+                                        ? ContributorMonitor.UNKNOWN
+                                        : p.consensusClass);
         contributor.update(state);
         long time = ctx.timestamp() == null ? p.eventTime : ctx.timestamp();
         expiry.touch(time + model.idleTtlMillis(), ctx.timerService());

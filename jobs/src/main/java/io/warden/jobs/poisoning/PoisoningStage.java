@@ -15,17 +15,19 @@ import org.apache.flink.util.Collector;
 
 /**
  * The poisoning part of the monitor graph, on the feedback stream: label flipping per contributor
- * ({@link ContributorDetection}) over the labels the realised-performance join matched to their
- * predictions, and each record judged on its own ({@link FeedbackRecordDetection}) over the same
- * labels with their requests' features and over the records that carry their own features.
+ * ({@link ContributorDetection}) over every label the realised-performance join matched to its
+ * prediction (each with the consensus of the row's other labels), and each record judged on its own
+ * ({@link FeedbackRecordDetection}) over the same labels with their requests' features and over the
+ * records that carry their own features.
  */
 public final class PoisoningStage {
     private PoisoningStage() {}
 
     /**
-     * Adds the poisoning detectors of the config's models, or returns null when none has them.
+     * Adds the poisoning detectors of the config's models.
      *
-     * @param labelled the predictions whose label wait is over, from the performance stage
+     * @param labelled every label of the rows of models with poisoning detectors, with the
+     *     consensus of the row's other labels, from the performance stage
      * @param feedback validated feedback records (for those with their own features)
      */
     public static DataStream<Alert> build(

@@ -212,4 +212,83 @@ class LabelJoinTest {
                 .singleElement()
                 .satisfies(p -> assertThat(p.labelClass).isEqualTo(2));
     }
+
+    private static List<LabelledPrediction> allLabels(
+            KeyedTwoInputStreamOperatorTestHarness<String, Prediction, Label, LabelledPrediction>
+                    h) {
+        List<LabelledPrediction> out = new ArrayList<>();
+        var queue = h.getSideOutput(LabelJoin.ALL_LABELS);
+        if (queue != null) {
+            queue.forEach(r -> out.add(r.getValue()));
+        }
+        return out;
+    }
+
+    @Test
+    void withAllLabelsKeptEveryLabelLeavesWithTheConsensusOfTheOthers() throws Exception {
+        var h =
+                new KeyedTwoInputStreamOperatorTestHarness<>(
+                        new KeyedCoProcessOperator<>(new LabelJoin(LABEL_WAIT, JOIN_TIMEOUT, true)),
+                        (Prediction p) -> p.key,
+                        (Label l) -> l.key,
+                        Types.STRING);
+        h.open();
+        h.processElement1(new StreamRecord<>(prediction("r1", T0, 1), T0));
+        // Three say class 1, one says class 2; a second row has a single label.
+        int[] classes = {1, 2, 1, 1};
+        for (int i = 0; i < classes.length; i++) {
+            Label l = label("r1", "f" + i, T0 + 1_000 * (i + 1), classes[i]);
+            h.processElement2(new StreamRecord<>(l, l.eventTime));
+        }
+        h.processElement1(new StreamRecord<>(prediction("r2", T0, 0), T0));
+        h.processElement2(new StreamRecord<>(label("r2", "g0", T0 + 1_000, 3), T0 + 1_000));
+        h.processBothWatermarks(new Watermark(T0 + WAIT));
+
+        assertThat(outputs(h))
+                .as("the performance windows still get one row each, with its first label")
+                .extracting(p -> p.feedbackId)
+                .containsExactlyInAnyOrder("f0", "g0");
+        List<LabelledPrediction> all = allLabels(h);
+        assertThat(all)
+                .extracting(p -> p.feedbackId + " " + p.labelClass + " " + p.consensusClass)
+                .containsExactlyInAnyOrder(
+                        "f0 1 1", // others: 2, 1, 1
+                        "f1 2 1", // others: 1, 1, 1
+                        "f2 1 1",
+                        "f3 1 1",
+                        "g0 3 " + LabelledPrediction.NO_CONSENSUS);
+        assertThat(all).allMatch(p -> p.predictedClass == (p.feedbackId.startsWith("f") ? 1 : 0));
+        assertThat(h.numKeyedStateEntries()).as("state cleared").isZero();
+    }
+
+    @Test
+    void aTieAmongTheOtherLabelsIsNoConsensus() {
+        List<Label> labels =
+                List.of(
+                        label("r", "a", T0, 1),
+                        label("r", "b", T0, 2),
+                        label("r", "c", T0, 1),
+                        label("r", "d", T0, 2));
+        assertThat(LabelJoin.consensusOfOthers(labels, 0)).as("others 2, 1, 2").isEqualTo(2);
+        assertThat(LabelJoin.consensusOfOthers(labels.subList(0, 3), 2))
+                .as("others 1, 2")
+                .isEqualTo(LabelledPrediction.NO_CONSENSUS);
+    }
+
+    @Test
+    void withAllLabelsKeptEveryLateLabelIsAnOrphan() throws Exception {
+        var h =
+                new KeyedTwoInputStreamOperatorTestHarness<>(
+                        new KeyedCoProcessOperator<>(new LabelJoin(LABEL_WAIT, JOIN_TIMEOUT, true)),
+                        (Prediction p) -> p.key,
+                        (Label l) -> l.key,
+                        Types.STRING);
+        h.open();
+        h.processElement2(new StreamRecord<>(label("r9", "a", T0, 1), T0));
+        h.processElement2(new StreamRecord<>(label("r9", "b", T0 + 10, 1), T0 + 10));
+        h.processBothWatermarks(new Watermark(T0 + JOIN_TIMEOUT.toMillis()));
+        assertThat(deadLetters(h)).hasSize(2);
+        assertThat(allLabels(h)).isEmpty();
+        assertThat(h.numKeyedStateEntries()).isZero();
+    }
 }

@@ -116,4 +116,39 @@ class ContributorDetectionTest {
         assertThat(h.numKeyedStateEntries()).isZero();
         h.close();
     }
+
+    @Test
+    void shouldFindAContributorWhoContradictsTheOthersWhereTheModelAgreesWithIt() throws Exception {
+        var h = harness();
+        Random r = new Random(23);
+        long t = 0;
+        for (int n = 0; n < 1000; n++) {
+            // The others agree on the true class; the contrarian gives another class 30% of the
+            // time, which is also what the (compromised or confused) model answered: the
+            // disagreement-with-the-model signal sees nothing, the consensus signal does.
+            int truth = r.nextInt(4);
+            for (int c = 0; c < 5; c++) {
+                LabelledPrediction p = label("honest-" + c, n, t, truth, truth);
+                p.consensusClass = truth;
+                h.processElement(new StreamRecord<>(p, t));
+            }
+            int given = r.nextDouble() < 0.3 ? (truth + 1) % 4 : truth;
+            LabelledPrediction p = label("contrarian", n, t, given, given);
+            p.consensusClass = truth;
+            h.processElement(new StreamRecord<>(p, t));
+            t += 1000;
+        }
+        List<Alert> alerts = alerts(h);
+        assertThat(alerts)
+                .singleElement()
+                .satisfies(
+                        a -> {
+                            assertThat(a.getSubject().getId()).isEqualTo("contrarian");
+                            assertThat(a.getScores())
+                                    .filteredOn(s -> s.getFlagged())
+                                    .extracting(s -> s.getDetector())
+                                    .containsExactly("poisoning.consensus_disagreement");
+                        });
+        h.close();
+    }
 }

@@ -228,6 +228,18 @@ class FeedbackPoisoningITCase {
                                 feedback(fid, time.plusSeconds(1), who, flip ? 1 : cls)
                                         .setRequestId(id)
                                         .build()));
+                if (n % 5 == 2) {
+                    // A second, honest opinion on every fifth request: the consensus of the
+                    // other label for the per-contributor detector.
+                    honest++;
+                    producer.send(
+                            config.topics().feedback(),
+                            key,
+                            codec.encode(
+                                    feedback("fb2-" + n, time.plusSeconds(2), "second-opinion", cls)
+                                            .setRequestId(id)
+                                            .build()));
+                }
                 if (n % 20 == 7) {
                     // The backdoor poisoner: a class-0 sample with the trigger, labelled class 3.
                     double[] triggered = sample(r, 0);
