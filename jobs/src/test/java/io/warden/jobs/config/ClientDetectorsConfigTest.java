@@ -227,14 +227,19 @@ class ClientDetectorsConfigTest {
                                             features: {tensor: x, shape: [8, 8]}
                                             output: {tensor: p, classes: [a, b, c]}
                                             detectors:
-                                              poisoning: {expected-disagreement-rate: 1.5}
+                                              poisoning:
+                                                expected-disagreement-rate: 1.5
+                                                expected-consensus-disagreement-rate: 0
                                         """,
                                         Path.of("."),
                                         "warden.yaml",
                                         Map.of()))
                 .hasMessageContaining("models[0].detectors.poisoning: needs detectors.performance")
                 .hasMessageContaining(
-                        "poisoning.expected-disagreement-rate: must be in (0, 1), got 1.5");
+                        "poisoning.expected-disagreement-rate: must be in (0, 1), got 1.5")
+                .hasMessageContaining(
+                        "poisoning.expected-consensus-disagreement-rate: must be in (0, 1), got"
+                                + " 0.0");
     }
 
     @Test
