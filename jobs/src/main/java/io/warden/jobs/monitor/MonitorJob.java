@@ -38,6 +38,7 @@ import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
@@ -92,6 +93,12 @@ public final class MonitorJob {
             storage.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
             storage.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, job.checkpointDir());
             env.configure(storage);
+        }
+        if (job.stateBackend() == JobSettings.StateBackend.ROCKSDB) {
+            Configuration backend = new Configuration();
+            backend.set(StateBackendOptions.STATE_BACKEND, "rocksdb");
+            backend.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, true);
+            env.configure(backend);
         }
     }
 

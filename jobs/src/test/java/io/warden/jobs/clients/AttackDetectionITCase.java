@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.warden.detectors.onnx.ModelFile;
 import io.warden.jobs.config.InputSettings;
+import io.warden.jobs.config.JobSettings;
 import io.warden.jobs.config.KafkaSettings;
 import io.warden.jobs.config.ModelSpec;
 import io.warden.jobs.config.ModelSpec.ExtractionSettings;
@@ -56,7 +57,7 @@ import org.junit.jupiter.api.io.TempDir;
  * one point); every 97th response is logged as if another model had answered; every request is
  * labelled by one of four labellers, one of whom flips a class. The truth is known: the extraction
  * client, the prober, the flipper and the tampered responses get alerts and one decision each
- * (BLOCK, THROTTLE, REVIEW, QUARANTINE); nobody else gets either.
+ * (BLOCK, THROTTLE, REVIEW, QUARANTINE); nobody else gets either. State lives in RocksDB.
  */
 class AttackDetectionITCase {
     private static final int PARALLELISM = 2;
@@ -175,7 +176,9 @@ class AttackDetectionITCase {
                         Duration.ofSeconds(5),
                         Duration.ofSeconds(2),
                         null),
-                c.job().withCheckpointInterval(Duration.ofMillis(500)),
+                c.job()
+                        .withCheckpointInterval(Duration.ofMillis(500))
+                        .withStateBackend(JobSettings.StateBackend.ROCKSDB),
                 List.of(model),
                 new PolicySettings(
                         List.of(

@@ -106,6 +106,7 @@ class FeedbackPoisoningITCase {
                   max-out-of-orderness: 2s
                 job:
                   checkpoint-interval: 500ms
+                  state-backend: rocksdb
                 models:
                   - name: m
                     version: "1"
