@@ -92,20 +92,27 @@ public record SimulationSettings(
                 4);
     }
 
-    /** These settings with other attacks. */
-    public SimulationSettings withAttacks(Set<Attack> other) {
+    /** These settings with another timeline, drift, attacks and query budget. */
+    public SimulationSettings with(
+            Instant otherStart,
+            int otherBenignRequests,
+            int otherBenignClients,
+            double otherRate,
+            DriftKind otherDrift,
+            Set<Attack> otherAttacks,
+            int otherQueryBudget) {
         return new SimulationSettings(
                 model,
                 seed,
-                start,
-                benignRequests,
-                benignClients,
-                rate,
-                drift,
-                other,
+                otherStart,
+                otherBenignRequests,
+                otherBenignClients,
+                otherRate,
+                otherDrift,
+                otherAttacks,
                 evasionPerEpsilon,
                 queryAttackRows,
-                queryBudget,
+                otherQueryBudget,
                 extractionAugmentations);
     }
 
