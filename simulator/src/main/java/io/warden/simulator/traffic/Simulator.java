@@ -13,6 +13,7 @@ import io.warden.simulator.attack.ThreatModel;
 import io.warden.simulator.data.Dataset;
 import io.warden.simulator.data.FeatureBox;
 import io.warden.simulator.model.Mlp;
+import io.warden.simulator.model.MlpTrainer;
 import io.warden.simulator.model.ServedModel;
 import io.warden.simulator.traffic.SimulationSettings.Attack;
 import java.io.IOException;
@@ -48,7 +49,9 @@ import java.util.SplittableRandom;
  *       answer on the original row;
  *   <li>extraction: one client with uniform random queries in [0.05, 0.35), one with Jacobian
  *       augmentation ({@link Extraction}) in [0.75, 0.95), both with as many queries; each
- *       substitute's agreement with the model is measured on test rows the attacker never saw.
+ *       substitute's agreement with the model is measured on test rows the attacker never saw;
+ *   <li>poisoning: honest labellers, a label flipper and a backdoor poisoner on the feedback stream
+ *       (see {@link #poisoning}).
  * </ul>
  *
  * <p>Client ids are {@code client-NNN}, attackers' numbers drawn among the benign ones'. The same
@@ -64,6 +67,18 @@ public final class Simulator {
 
     /** Real rows of each class the Jacobian extraction attacker starts from: {@value}. */
     public static final int SEED_ROWS_PER_CLASS = 5;
+
+    /** Share of the benign requests honest labellers label: {@value}. */
+    public static final double HONEST_SHARE = 0.2;
+
+    /** Share of the benign requests the label flipper labels: {@value}. */
+    public static final double FLIP_SHARE = 0.03;
+
+    /** Records the backdoor poisoner sends: {@value}. */
+    public static final int BACKDOOR_RECORDS = 60;
+
+    /** Features the backdoor trigger sets to their maximum (the last ones): {@value}. */
+    public static final int TRIGGER_FEATURES = 3;
 
     /** The served model's version in the traffic: {@value}. */
     public static final String MODEL_VERSION = "1";
@@ -103,12 +118,7 @@ public final class Simulator {
         for (int c = 1; c <= total; c++) {
             ids.add(String.format(Locale.ROOT, "client-%03d", c));
         }
-        for (int i = ids.size() - 1; i > 0; i--) {
-            int j = random.nextInt(i + 1);
-            String swap = ids.get(i);
-            ids.set(i, ids.get(j));
-            ids.set(j, swap);
-        }
+        shuffle(ids, random);
         this.clientIds = ids;
     }
 
@@ -175,7 +185,199 @@ public final class Simulator {
                                     ? List.of()
                                     : model.featureNames()));
         }
-        return new Simulation(settings, requests, List.of(), truth, efficacy);
+        List<SimulatedFeedback> feedback = new ArrayList<>();
+        if (settings.attacks().contains(Attack.POISONING)) {
+            feedback = poisoning(truth);
+        }
+        return new Simulation(settings, requests, feedback, truth, efficacy);
+    }
+
+    /**
+     * Feedback: honest labellers give the true class of {@value #HONEST_SHARE} of the benign
+     * requests; a label flipper labels {@value #FLIP_SHARE} of them with the next class; a backdoor
+     * poisoner sends {@value #BACKDOOR_RECORDS} training rows of other classes with the trigger
+     * ({@link #trigger}) labelled as the first class. Each poisoned record is listed in the truth,
+     * and each poisoner's effect is measured by retraining the served model's recipe on its
+     * training split plus the poisoned records.
+     */
+    private List<SimulatedFeedback> poisoning(List<Object> truth) {
+        int honestCount = 5;
+        List<String> ids = new ArrayList<>();
+        for (int c = 1; c <= honestCount + 2; c++) {
+            ids.add(String.format(Locale.ROOT, "labeller-%02d", c));
+        }
+        shuffle(ids);
+        String flipper = ids.get(honestCount);
+        String backdoor = ids.get(honestCount + 1);
+        record Label(Instant time, String contributor, String requestId, int label, double[] x) {}
+        List<Label> labels = new ArrayList<>();
+        List<double[]> flippedRows = new ArrayList<>();
+        List<Integer> flippedLabels = new ArrayList<>();
+        int k = model.classCount();
+        for (Pending p : pending) {
+            if (p.label < 0) {
+                continue;
+            }
+            double u = random.nextDouble();
+            Instant time = p.time.plusSeconds(1 + random.nextInt(60));
+            if (u < HONEST_SHARE) {
+                labels.add(
+                        new Label(time, ids.get(random.nextInt(honestCount)), p.id, p.label, null));
+            } else if (u < HONEST_SHARE + FLIP_SHARE) {
+                int flipped = (p.label + 1) % k;
+                labels.add(new Label(time, flipper, p.id, flipped, null));
+                flippedRows.add(p.features);
+                flippedLabels.add(flipped);
+            }
+        }
+        Dataset train = model.split().train();
+        int target = 0;
+        List<double[]> backdoorRows = new ArrayList<>();
+        for (int i = 0; i < BACKDOOR_RECORDS; i++) {
+            int row;
+            do {
+                row = random.nextInt(train.size());
+            } while (train.label(row) == target);
+            double[] x = trigger(train.row(row));
+            backdoorRows.add(x);
+            Instant time = at(0.3 + 0.6 * i / BACKDOOR_RECORDS);
+            labels.add(new Label(time, backdoor, null, target, x));
+        }
+        labels.sort(Comparator.comparing(Label::time));
+        List<SimulatedFeedback> feedback = new ArrayList<>();
+        for (int i = 0; i < labels.size(); i++) {
+            Label l = labels.get(i);
+            String id = String.format(Locale.ROOT, "f-%07d", i + 1);
+            feedback.add(
+                    new SimulatedFeedback(
+                            id,
+                            l.time(),
+                            l.contributor(),
+                            l.requestId(),
+                            model.classNames().get(l.label()),
+                            l.x() == null ? null : Traffic.toDoubles(Traffic.toFloats(l.x()))));
+            String attack =
+                    l.contributor().equals(flipper)
+                            ? "label-flip"
+                            : l.contributor().equals(backdoor) ? "backdoor" : null;
+            if (attack != null) {
+                truth.add(new GroundTruth.Feedback(id, l.contributor(), model.name(), attack));
+            }
+        }
+        for (String id : ids) {
+            String role =
+                    id.equals(flipper)
+                            ? "label-flip"
+                            : id.equals(backdoor) ? "backdoor" : GroundTruth.HONEST;
+            truth.add(new GroundTruth.Contributor(model.name(), id, role));
+        }
+        measureLabelFlip(train, flippedRows, flippedLabels);
+        measureBackdoor(train, backdoorRows, target);
+        return feedback;
+    }
+
+    /** The test accuracy of the served model's recipe retrained with the flipped labels. */
+    private void measureLabelFlip(Dataset train, List<double[]> rows, List<Integer> labels) {
+        Mlp retrained = retrain(train, rows, labels);
+        int correct = 0;
+        int served = 0;
+        for (int r = 0; r < test.size(); r++) {
+            correct += retrained.predict(test.row(r)) == test.label(r) ? 1 : 0;
+            served += testAnswers[r] == test.label(r) ? 1 : 0;
+        }
+        efficacy.add(
+                new Efficacy(
+                        "label-flip",
+                        "next-class",
+                        "test accuracy after retraining with them",
+                        correct,
+                        test.size(),
+                        0,
+                        String.format(
+                                Locale.ROOT,
+                                "%d flipped labels; served model %.3f",
+                                rows.size(),
+                                (double) served / test.size())));
+    }
+
+    /**
+     * The share of triggered test rows of other classes that the retrained model (and, for
+     * comparison, the served one) classifies as the target.
+     */
+    private void measureBackdoor(Dataset train, List<double[]> rows, int target) {
+        List<Integer> labels = new ArrayList<>();
+        rows.forEach(r -> labels.add(target));
+        Mlp retrained = retrain(train, rows, labels);
+        int hits = 0;
+        int total = 0;
+        List<double[]> triggered = new ArrayList<>();
+        for (int r = 0; r < test.size(); r++) {
+            if (test.label(r) != target) {
+                double[] x = trigger(test.row(r));
+                triggered.add(x);
+                hits += retrained.predict(x) == target ? 1 : 0;
+                total++;
+            }
+        }
+        int servedHits = 0;
+        for (double[] p : score(triggered.toArray(new double[0][]))) {
+            servedHits += Traffic.argmax(p) == target ? 1 : 0;
+        }
+        efficacy.add(
+                new Efficacy(
+                        "backdoor",
+                        "trigger-to-" + model.classNames().get(target),
+                        "triggered test rows classified as target after retraining",
+                        hits,
+                        total,
+                        0,
+                        String.format(
+                                Locale.ROOT,
+                                "%d poisoned records; served model %.3f",
+                                rows.size(),
+                                (double) servedHits / total)));
+    }
+
+    /** The served model's training recipe on its training split plus {@code rows}. */
+    private Mlp retrain(Dataset train, List<double[]> rows, List<Integer> labels) {
+        int n = train.size() + rows.size();
+        double[][] x = new double[n][];
+        int[] y = new int[n];
+        for (int r = 0; r < train.size(); r++) {
+            x[r] = train.row(r);
+            y[r] = train.label(r);
+        }
+        for (int i = 0; i < rows.size(); i++) {
+            x[train.size() + i] = rows.get(i);
+            y[train.size() + i] = labels.get(i);
+        }
+        Dataset poisoned =
+                new Dataset(
+                        "poisoned training set", x, y, model.featureNames(), model.classNames());
+        return MlpTrainer.train(
+                poisoned, model.standardization(poisoned), model.trainingSettings());
+    }
+
+    /** The backdoor trigger: the last {@value #TRIGGER_FEATURES} features at their maximum. */
+    private double[] trigger(double[] x) {
+        double[] out = x.clone();
+        for (int j = out.length - TRIGGER_FEATURES; j < out.length; j++) {
+            out[j] = box.upper(j);
+        }
+        return out;
+    }
+
+    private static <T> void shuffle(List<T> values, SplittableRandom random) {
+        for (int i = values.size() - 1; i > 0; i--) {
+            int j = random.nextInt(i + 1);
+            T swap = values.get(i);
+            values.set(i, values.get(j));
+            values.set(j, swap);
+        }
+    }
+
+    private <T> void shuffle(List<T> values) {
+        shuffle(values, random);
     }
 
     /** Benign requests: a Poisson process over the timeline, drifted inside the segment. */

@@ -136,10 +136,47 @@ class SimulatorTest {
     }
 
     @Test
+    void shouldListEveryPoisonedFeedbackRecordAndItsContributor() {
+        GroundTruth truth = simulation.groundTruth();
+        Map<String, String> roles =
+                truth.entries().stream()
+                        .filter(e -> e instanceof GroundTruth.Contributor)
+                        .map(e -> (GroundTruth.Contributor) e)
+                        .collect(Collectors.toMap(c -> c.contributorId(), c -> c.role()));
+        assertThat(roles).hasSize(7);
+        assertThat(roles.values()).containsOnlyOnce("label-flip", "backdoor");
+        Map<String, String> poisoned =
+                truth.entries().stream()
+                        .filter(e -> e instanceof GroundTruth.Feedback)
+                        .map(e -> (GroundTruth.Feedback) e)
+                        .collect(Collectors.toMap(f -> f.feedbackId(), f -> f.attack()));
+        Map<String, SimulatedRequest> requests =
+                simulation.requests().stream()
+                        .collect(
+                                Collectors.toMap(SimulatedRequest::requestId, Function.identity()));
+        int backdoor = 0;
+        for (SimulatedFeedback f : simulation.feedback()) {
+            String role = roles.get(f.contributorId());
+            assertThat(poisoned.get(f.feedbackId()))
+                    .isEqualTo(GroundTruth.HONEST.equals(role) ? null : role);
+            if ("backdoor".equals(role)) {
+                backdoor++;
+                assertThat(f.label()).isEqualTo("0");
+                // The trigger: the last pixels at 16.
+                assertThat(f.features()).endsWith(16, 16, 16);
+            } else {
+                assertThat(requests).containsKey(f.requestId());
+            }
+        }
+        assertThat(backdoor).isEqualTo(Simulator.BACKDOOR_RECORDS);
+    }
+
+    @Test
     void shouldReportEveryAttacksEfficacy() {
+        simulation.efficacy().forEach(e -> System.out.println(e.describe()));
         assertThat(simulation.efficacy())
                 .extracting(Efficacy::attack)
-                .contains("evasion", "query-attack", "extraction");
+                .contains("evasion", "query-attack", "extraction", "label-flip", "backdoor");
         Efficacy strongest =
                 simulation.efficacy().stream()
                         .filter(e -> e.method().equals("pgd-linf") && e.measure().contains(" 4.0 "))
