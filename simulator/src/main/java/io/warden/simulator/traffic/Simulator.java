@@ -196,9 +196,9 @@ public final class Simulator {
      * Feedback: honest labellers give the true class of {@value #HONEST_SHARE} of the benign
      * requests; a label flipper labels {@value #FLIP_SHARE} of them with the next class; a backdoor
      * poisoner sends {@value #BACKDOOR_RECORDS} training rows of other classes with the trigger
-     * ({@link #trigger}) labelled as the first class. Each poisoned record is listed in the truth,
-     * and each poisoner's effect is measured by retraining the served model's recipe on its
-     * training split plus the poisoned records.
+     * ({@link #trigger}) labelled as one target class ({@link #backdoorTarget}). Each poisoned
+     * record is listed in the truth, and each poisoner's effect is measured by retraining the
+     * served model's recipe on its training split plus the poisoned records.
      */
     private List<SimulatedFeedback> poisoning(List<Object> truth) {
         int honestCount = 5;
@@ -231,7 +231,7 @@ public final class Simulator {
             }
         }
         Dataset train = model.split().train();
-        int target = 0;
+        int target = backdoorTarget();
         List<double[]> backdoorRows = new ArrayList<>();
         for (int i = 0; i < BACKDOOR_RECORDS; i++) {
             int row;
@@ -356,6 +356,28 @@ public final class Simulator {
                         "poisoned training set", x, y, model.featureNames(), model.classNames());
         return MlpTrainer.train(
                 poisoned, model.standardization(poisoned), model.trainingSettings());
+    }
+
+    /**
+     * The class the served model gives least often to triggered test rows (the lowest on a tie), so
+     * that the backdoor's success is the poison's doing, not the trigger's alone.
+     */
+    private int backdoorTarget() {
+        double[][] triggered = new double[test.size()][];
+        for (int r = 0; r < triggered.length; r++) {
+            triggered[r] = trigger(test.row(r));
+        }
+        int[] counts = new int[model.classCount()];
+        for (double[] p : score(triggered)) {
+            counts[Traffic.argmax(p)]++;
+        }
+        int target = 0;
+        for (int c = 1; c < counts.length; c++) {
+            if (counts[c] < counts[target]) {
+                target = c;
+            }
+        }
+        return target;
     }
 
     /** The backdoor trigger: the last {@value #TRIGGER_FEATURES} features at their maximum. */
