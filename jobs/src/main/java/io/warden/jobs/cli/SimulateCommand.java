@@ -7,12 +7,11 @@ import io.warden.detectors.profile.ProfileIo;
 import io.warden.detectors.profile.ProfileMetadata;
 import io.warden.detectors.profile.ProfileSchema;
 import io.warden.detectors.profile.ProfileSettings;
+import io.warden.jobs.demo.DemoTraffic;
 import io.warden.jobs.kafka.CheckedProducer;
 import io.warden.schemas.FeedbackRecord;
 import io.warden.schemas.InferenceRequest;
 import io.warden.schemas.InferenceResponse;
-import io.warden.schemas.Tensor;
-import io.warden.schemas.TensorDatatype;
 import io.warden.schemas.codec.AvroCodec;
 import io.warden.schemas.codec.JsonCodec;
 import io.warden.simulator.data.Dataset;
@@ -272,7 +271,7 @@ final class SimulateCommand implements Callable<Integer> {
                 .setModelVersion(Simulator.MODEL_VERSION)
                 .setClientId(r.clientId())
                 .setAttributes(Map.of())
-                .setInputs(List.of(tensor(ServedModel.INPUT, r.features())))
+                .setInputs(List.of(DemoTraffic.tensor(ServedModel.INPUT, r.features())))
                 .build();
     }
 
@@ -282,7 +281,7 @@ final class SimulateCommand implements Callable<Integer> {
                 .setEventTime(r.responseTime())
                 .setModelName(model.served.name())
                 .setModelVersion(Simulator.MODEL_VERSION)
-                .setOutputs(List.of(tensor(ServedModel.OUTPUT, r.probabilities())))
+                .setOutputs(List.of(DemoTraffic.tensor(ServedModel.OUTPUT, r.probabilities())))
                 .setLatencyMs((double) r.latencyMs())
                 .setAttributes(Map.of())
                 .build();
@@ -300,23 +299,8 @@ final class SimulateCommand implements Callable<Integer> {
                 .setFeatures(
                         f.features() == null
                                 ? List.of()
-                                : List.of(tensor(ServedModel.INPUT, f.features())))
+                                : List.of(DemoTraffic.tensor(ServedModel.INPUT, f.features())))
                 .setAttributes(Map.of())
-                .build();
-    }
-
-    /** A one-row FP32 tensor (every value of the simulation is a float). */
-    private static Tensor tensor(String name, double[] values) {
-        List<Double> data = new ArrayList<>(values.length);
-        for (double v : values) {
-            data.add(v);
-        }
-        return Tensor.newBuilder()
-                .setName(name)
-                .setDatatype(TensorDatatype.FP32)
-                .setShape(List.of(1L, (long) values.length))
-                .setData(data)
-                .setStringData(List.of())
                 .build();
     }
 
