@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
             DemoCommand.class,
             RunCommand.class,
             ProduceCommand.class,
+            SimulateCommand.class,
             TailCommand.class,
             EvaluateCommand.class,
             ProfileCommand.class,
