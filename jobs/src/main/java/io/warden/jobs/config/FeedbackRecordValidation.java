@@ -53,6 +53,15 @@ final class FeedbackRecordValidation {
                             + ".separation-factor: must be a finite number >= 1, got "
                             + s.separationFactor());
         }
+        if (s.reviewMinFlagged() < 0 || s.reviewMinFlagged() > 1000) {
+            p.add(
+                    at
+                            + ".review-min-flagged: must be in [0, 1000] (0: off), got "
+                            + s.reviewMinFlagged());
+        }
+        if (!(s.reviewFlagRate() > 0 && s.reviewFlagRate() < 1)) {
+            p.add(at + ".review-flag-rate: must be in (0, 1), got " + s.reviewFlagRate());
+        }
         if (p.size() > before || m.features() == null || m.output() == null) {
             return;
         }

@@ -698,6 +698,10 @@ public record ModelSpec(
      * @param epsilon upper bound of the poisoned share of a window, in (0, 1/3] (default 0.05)
      * @param separationFactor multiple of the Gaussian separation a window needs (default 2)
      * @param severity severity of the alerts (default MEDIUM)
+     * @param reviewMinFlagged a contributor's flagged records before its flagged-record rate can
+     *     raise a POISONING alert about it (default 5; 0 turns the rate off)
+     * @param reviewFlagRate the rate at which an honest contributor's records are flagged, against
+     *     which a contributor's rate is tested at {@code poisoning.alpha} (default: {@code alpha})
      */
     public record FeedbackRecordSettings(
             String reference,
@@ -709,7 +713,9 @@ public record ModelSpec(
             Integer spectralWindow,
             Double epsilon,
             Double separationFactor,
-            Severity severity)
+            Severity severity,
+            Integer reviewMinFlagged,
+            Double reviewFlagRate)
             implements Serializable {
         public FeedbackRecordSettings {
             labelColumn = labelColumn == null ? "label" : labelColumn;
@@ -720,6 +726,35 @@ public record ModelSpec(
             epsilon = epsilon == null ? 0.05 : epsilon;
             separationFactor = separationFactor == null ? 2.0 : separationFactor;
             severity = severity == null ? Severity.MEDIUM : severity;
+            reviewMinFlagged = reviewMinFlagged == null ? 5 : reviewMinFlagged;
+            reviewFlagRate = reviewFlagRate == null ? alpha : reviewFlagRate;
+        }
+
+        /** Settings with the default contributor review. */
+        public FeedbackRecordSettings(
+                String reference,
+                String referenceSha256,
+                String labelColumn,
+                Double alpha,
+                OutlierPValue method,
+                Double shrinkage,
+                Integer spectralWindow,
+                Double epsilon,
+                Double separationFactor,
+                Severity severity) {
+            this(
+                    reference,
+                    referenceSha256,
+                    labelColumn,
+                    alpha,
+                    method,
+                    shrinkage,
+                    spectralWindow,
+                    epsilon,
+                    separationFactor,
+                    severity,
+                    null,
+                    null);
         }
 
         /** These settings with the reference file at another path. */
@@ -734,7 +769,9 @@ public record ModelSpec(
                     spectralWindow,
                     epsilon,
                     separationFactor,
-                    severity);
+                    severity,
+                    reviewMinFlagged,
+                    reviewFlagRate);
         }
     }
 

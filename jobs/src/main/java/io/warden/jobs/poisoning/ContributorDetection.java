@@ -34,7 +34,7 @@ import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
-import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
 import org.apache.flink.util.Collector;
 
 /**
@@ -53,22 +53,45 @@ import org.apache.flink.util.Collector;
  * most of them gave), so a contributor who keeps contradicting the others is found by the consensus
  * signal even where the model agrees with it.
  *
+ * <p>Its second input, for models that judge feedback records on their own ({@code
+ * detectors.poisoning.records}), is every record's verdict ({@link RecordVerdict}): the
+ * contributor's rate of flagged records against the detectors' false-positive rate ({@link
+ * FlaggedRecordRate}), so a poisoner whose records keep being flagged (a backdoor poisoner sending
+ * samples of its own, say) is found too. Whichever signal fires first, the contributor gets one
+ * alert.
+ *
  * <p><b>Metrics:</b> {@code poisoningAlerts}, {@code contributorsExpired}.
  */
 public final class ContributorDetection
-        extends KeyedProcessFunction<String, LabelledPrediction, Alert> {
+        extends KeyedCoProcessFunction<String, LabelledPrediction, RecordVerdict, Alert> {
     private static final long serialVersionUID = 1L;
 
     /** MITRE ATLAS "Poison Training Data". */
     static final String ATLAS_POISON = "AML.T0020";
 
-    /** One model's detector and settings. */
-    public record Model(ContributorMonitor monitor, long idleTtlMillis, Severity severity)
-            implements Serializable {}
+    /**
+     * One model's detectors and settings.
+     *
+     * @param recordRate the flagged-record rate test, or null when the model does not judge records
+     *     on their own
+     */
+    public record Model(
+            ContributorMonitor monitor,
+            long idleTtlMillis,
+            Severity severity,
+            FlaggedRecordRate recordRate)
+            implements Serializable {
+
+        /** A model without the flagged-record rate. */
+        public Model(ContributorMonitor monitor, long idleTtlMillis, Severity severity) {
+            this(monitor, idleTtlMillis, severity, null);
+        }
+    }
 
     private final ByModel<Model> byConfiguredKey;
 
     private transient ValueState<ContributorState> contributor;
+    private transient ValueState<FlaggedRecordRate.Counts> records;
     private transient IdleExpiry expiry;
     private transient ValueState<Boolean> alerted;
     private transient Counter alerts;
@@ -98,9 +121,18 @@ public final class ContributorDetection
                             .concentrationThreshold(s.concentrationThreshold())
                             .minDisagreements(s.minDisagreements())
                             .build();
+            ModelSpec.FeedbackRecordSettings r = s.records();
+            FlaggedRecordRate rate =
+                    r == null || r.reviewMinFlagged() == 0
+                            ? null
+                            : new FlaggedRecordRate(
+                                    r.reviewFlagRate(),
+                                    s.alpha(),
+                                    r.reviewMinFlagged(),
+                                    s.window());
             models.put(
                     Observation.modelKey(m.name(), m.version()),
-                    new Model(monitor, s.idleTtl().toMillis(), s.severity()));
+                    new Model(monitor, s.idleTtl().toMillis(), s.severity(), rate));
         }
         return models.isEmpty() ? null : new ContributorDetection(models);
     }
@@ -122,6 +154,17 @@ public final class ContributorDetection
         return p.modelKey + '\u0000' + p.contributorId;
     }
 
+    /** The key of a record verdict: its model version and contributor. */
+    public static String key(RecordVerdict v) {
+        return v.modelKey + '\u0000' + v.contributorId;
+    }
+
+    /** Whether a verdict counts: a model with the flagged-record rate, a known contributor. */
+    public boolean counts(RecordVerdict v) {
+        Model m = find(v.modelName, v.modelVersion);
+        return v.contributorId != null && m != null && m.recordRate() != null;
+    }
+
     @Override
     public void open(OpenContext openContext) {
         contributor =
@@ -129,6 +172,12 @@ public final class ContributorDetection
                         .getState(
                                 new ValueStateDescriptor<>(
                                         "contributor", TypeInformation.of(ContributorState.class)));
+        records =
+                getRuntimeContext()
+                        .getState(
+                                new ValueStateDescriptor<>(
+                                        "contributor-records",
+                                        TypeInformation.of(FlaggedRecordRate.Counts.class)));
         expiry = IdleExpiry.open(getRuntimeContext(), "contributor-expiry");
         alerted =
                 getRuntimeContext()
@@ -138,7 +187,30 @@ public final class ContributorDetection
     }
 
     @Override
-    public void processElement(LabelledPrediction p, Context ctx, Collector<Alert> out)
+    public void processElement2(RecordVerdict v, Context ctx, Collector<Alert> out)
+            throws Exception {
+        Model model = find(v.modelName, v.modelVersion);
+        if (model == null || model.recordRate() == null) {
+            return;
+        }
+        FlaggedRecordRate.Counts counts = records.value();
+        if (counts == null) {
+            counts = new FlaggedRecordRate.Counts();
+        }
+        model.recordRate().add(counts, v);
+        records.update(counts);
+        long time = ctx.timestamp() == null ? v.eventTime : ctx.timestamp();
+        expiry.touch(time + model.idleTtlMillis(), ctx.timerService());
+        DetectorResult r = model.recordRate().assess(counts);
+        if (alerted.value() == null && r.flagged()) {
+            alerted.update(true);
+            alerts.inc();
+            out.collect(recordRateAlert(model, v, counts, r, time));
+        }
+    }
+
+    @Override
+    public void processElement1(LabelledPrediction p, Context ctx, Collector<Alert> out)
             throws Exception {
         Model model = find(p.modelName, p.modelVersion);
         if (model == null) {
@@ -171,10 +243,53 @@ public final class ContributorDetection
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<Alert> out) throws Exception {
         if (expiry.isDue(timestamp)) {
             contributor.clear();
+            records.clear();
             expiry.clear();
             alerted.clear();
             expired.inc();
         }
+    }
+
+    /** The POISONING alert of a contributor whose records keep being flagged. */
+    static Alert recordRateAlert(
+            Model model,
+            RecordVerdict v,
+            FlaggedRecordRate.Counts counts,
+            DetectorResult r,
+            long time) {
+        Map<String, String> details = new LinkedHashMap<>();
+        details.put("contributor_id", v.contributorId);
+        details.put("records", String.format(Locale.ROOT, "%.0f", counts.judged));
+        details.put("flagged_records", String.format(Locale.ROOT, "%.0f", counts.flagged));
+        details.put("feedback_id", v.feedbackId);
+        String summary =
+                String.format(
+                        Locale.ROOT,
+                        "contributor %s: its feedback records for %s keep being flagged as"
+                                + " poisoned: %s",
+                        v.contributorId,
+                        v.modelKey,
+                        r.explanation());
+        return contributorAlert(
+                model,
+                v.modelName,
+                v.modelVersion,
+                v.contributorId,
+                v.feedbackId,
+                FlaggedRecordRate.ID,
+                summary,
+                List.of(score(r)),
+                details,
+                time);
+    }
+
+    private static DetectorScore score(DetectorResult r) {
+        return new DetectorScore(
+                r.detector(),
+                r.score(),
+                r.threshold(),
+                Double.isNaN(r.pValue()) ? null : r.pValue(),
+                r.flagged());
     }
 
     /** The POISONING alert of a contributor; its id derives from model, contributor and record. */
@@ -214,21 +329,59 @@ public final class ContributorDetection
                         p.modelKey,
                         a.records(),
                         String.join("; ", fired));
-        return Alert.newBuilder()
-                .setAlertId(
-                        Ids.of(
+        return contributorAlert(
+                model,
+                p.modelName,
+                p.modelVersion,
+                p.contributorId,
+                p.feedbackId,
+                null,
+                summary,
+                scores,
+                details,
+                time);
+    }
+
+    /**
+     * A POISONING alert about a contributor; its id derives from model, contributor, the feedback
+     * record that tipped it and, when given, the detector (null for label flipping).
+     */
+    private static Alert contributorAlert(
+            Model model,
+            String modelName,
+            String modelVersion,
+            String contributorId,
+            String feedbackId,
+            String detector,
+            String summary,
+            List<DetectorScore> scores,
+            Map<String, String> details,
+            long time) {
+        String id =
+                detector == null
+                        ? Ids.of(
                                 AlertKind.POISONING.name(),
-                                p.modelName,
-                                p.modelVersion,
+                                modelName,
+                                modelVersion,
                                 SubjectType.CONTRIBUTOR.name(),
-                                p.contributorId,
-                                p.feedbackId))
+                                contributorId,
+                                feedbackId)
+                        : Ids.of(
+                                AlertKind.POISONING.name(),
+                                modelName,
+                                modelVersion,
+                                SubjectType.CONTRIBUTOR.name(),
+                                contributorId,
+                                feedbackId,
+                                detector);
+        return Alert.newBuilder()
+                .setAlertId(id)
                 .setEventTime(Instant.ofEpochMilli(time))
-                .setModelName(p.modelName)
-                .setModelVersion(p.modelVersion)
+                .setModelName(modelName)
+                .setModelVersion(modelVersion)
                 .setKind(AlertKind.POISONING)
                 .setSeverity(model.severity())
-                .setSubject(new Subject(SubjectType.CONTRIBUTOR, p.contributorId))
+                .setSubject(new Subject(SubjectType.CONTRIBUTOR, contributorId))
                 .setSummary(summary)
                 .setScores(scores)
                 .setEvidence(

@@ -30,6 +30,7 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
 
 /**
  * Judges each feedback record on its own, keyed by {@link #key(FeedbackSample)} (model version and
@@ -48,7 +49,8 @@ import org.apache.flink.util.Collector;
  * A flagged record gets one POISONING alert about it (subject FEEDBACK_RECORD, its feedback id),
  * with both detectors' scores, its contributor and the request it labels; its id derives from model
  * and feedback id, so a replay gives the same. A policy rule on FEEDBACK_RECORD subjects turns it
- * into a QUARANTINE decision.
+ * into a QUARANTINE decision. Every record's verdict also leaves on {@link #VERDICTS}, for its
+ * contributor's flagged-record rate ({@link ContributorDetection}).
  *
  * <p>State: at most {@code spectral-window} samples (their features, 8 bytes each, and ids) per
  * model version and class; a window that does not fill waits for more records of its class (nothing
@@ -61,6 +63,10 @@ import org.apache.flink.util.Collector;
 public final class FeedbackRecordDetection
         extends KeyedProcessFunction<String, FeedbackSample, Alert> {
     private static final long serialVersionUID = 1L;
+
+    /** Every record's verdict, for its contributor's flagged-record rate. */
+    public static final OutputTag<RecordVerdict> VERDICTS =
+            new OutputTag<>("record-verdicts", TypeInformation.of(RecordVerdict.class));
 
     private final ByModel<FeedbackRecordModel> byConfiguredKey;
 
@@ -124,6 +130,7 @@ public final class FeedbackRecordDetection
         }
         DetectorResult outlier = model.outliers().assess(s.features, s.labelClass);
         judged.inc();
+        ctx.output(VERDICTS, RecordVerdict.of(s, true, outlier.flagged()));
         if (outlier.flagged()) {
             s.alerted = true;
             alerts.inc();
@@ -153,6 +160,7 @@ public final class FeedbackRecordDetection
             FeedbackSample flagged = samples.get(i);
             if (!flagged.alerted) {
                 alerts.inc();
+                ctx.output(VERDICTS, RecordVerdict.of(flagged, false, true));
                 out.collect(
                         alert(
                                 model,

@@ -10,6 +10,7 @@ import io.warden.schemas.FeedbackRecord;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
 
@@ -35,17 +36,7 @@ public final class PoisoningStage {
             DataStream<LabelledPrediction> labelled,
             DataStream<Ingested> feedback) {
         DataStream<Alert> alerts = null;
-        ContributorDetection contributors = ContributorDetection.from(config);
-        if (contributors != null) {
-            alerts =
-                    labelled.filter(contributors::counts)
-                            .name("contributor-labels")
-                            .uid("contributor-labels")
-                            .keyBy(ContributorDetection::key)
-                            .process(contributors)
-                            .name("detect-label-flipping")
-                            .uid("detect-label-flipping");
-        }
+        DataStream<RecordVerdict> verdicts = null;
         FeedbackRecordDetection records = FeedbackRecordDetection.from(config);
         if (records != null) {
             DataStream<FeedbackSample> joined =
@@ -63,15 +54,48 @@ public final class PoisoningStage {
                     feedback.process(new OwnSamples(config, records))
                             .name("feedback-own-samples")
                             .uid("feedback-own-samples");
-            DataStream<Alert> judged =
+            SingleOutputStreamOperator<Alert> judged =
                     joined.union(own)
                             .keyBy(FeedbackRecordDetection::key)
                             .process(records)
                             .name("detect-poisoned-records")
                             .uid("detect-poisoned-records");
-            alerts = alerts == null ? judged : alerts.union(judged);
+            alerts = judged;
+            verdicts = judged.getSideOutput(FeedbackRecordDetection.VERDICTS);
+        } else {
+            // No model judges records: the contributors' second input stays empty (a stream
+            // derived from the labels, so that it carries their watermarks).
+            verdicts =
+                    labelled.process(new NoVerdicts())
+                            .name("no-record-verdicts")
+                            .uid("no-record-verdicts");
         }
+        ContributorDetection contributors = ContributorDetection.from(config);
+        DataStream<Alert> byContributor =
+                labelled.filter(contributors::counts)
+                        .name("contributor-labels")
+                        .uid("contributor-labels")
+                        .keyBy(p -> ContributorDetection.key(p))
+                        .connect(
+                                verdicts.filter(contributors::counts)
+                                        .name("contributor-record-verdicts")
+                                        .uid("contributor-record-verdicts")
+                                        .keyBy(v -> ContributorDetection.key(v)))
+                        .process(contributors)
+                        .name("detect-label-flipping")
+                        .uid("detect-label-flipping");
+        alerts = alerts == null ? byContributor : alerts.union(byContributor);
         return alerts;
+    }
+
+    /** Emits nothing: the empty verdict stream of a job without per-record detection. */
+    private static final class NoVerdicts
+            extends ProcessFunction<LabelledPrediction, RecordVerdict> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public void processElement(
+                LabelledPrediction p, Context ctx, Collector<RecordVerdict> out) {}
     }
 
     /** Joined labels as samples, timed by the element's timestamp (when the label was matched). */

@@ -96,14 +96,18 @@ class FeedbackRecordConfigTest {
                                 parse(
                                         "reference: missing.csv\nalpha: 2\nshrinkage: -1\n"
                                                 + "spectral-window: 5\nepsilon: 0.5\n"
-                                                + "separation-factor: 0.5\n"))
+                                                + "separation-factor: 0.5\n"
+                                                + "review-min-flagged: -1\n"
+                                                + "review-flag-rate: 1\n"))
                 .hasMessageContaining("poisoning.records.reference: no such file")
                 .hasMessageContaining("poisoning.records.alpha: must be in (0, 1), got 2.0")
                 .hasMessageContaining("poisoning.records.shrinkage: must be in [0, 1]")
                 .hasMessageContaining(
                         "poisoning.records.spectral-window: must be 0 (off) or in [20, 100000]")
                 .hasMessageContaining("poisoning.records.epsilon: must be in (0, 1/3]")
-                .hasMessageContaining("poisoning.records.separation-factor: must be a finite");
+                .hasMessageContaining("poisoning.records.separation-factor: must be a finite")
+                .hasMessageContaining("poisoning.records.review-min-flagged: must be in [0, 1000]")
+                .hasMessageContaining("poisoning.records.review-flag-rate: must be in (0, 1)");
     }
 
     @Test

@@ -58,15 +58,20 @@ class DemoITCase {
                         l ->
                                 l.contains(DemoTraffic.EXTRACTION_CLIENT)
                                         || l.contains(DemoTraffic.PROBE_CLIENT)
-                                        || l.contains(DemoPoisoners.FLIPPER));
-        // The feedback poisoners: the flipper alone alerted as a contributor; the backdoored
+                                        || l.contains(DemoPoisoners.FLIPPER)
+                                        || l.contains(DemoPoisoners.BACKDOOR));
+        // The feedback poisoners: both alerted as contributors, nobody else; the backdoored
         // records quarantined, some of the flipped ones (a flipped sample of one demo class can
         // look ordinary for the next), few honest ones.
         Demo.Summary.Poisoning poisoning = s.poisoning();
         assertThat(poisoning.alerts())
                 .as(printed)
-                .isNotEmpty()
-                .allMatch(l -> l.startsWith("POISONING " + DemoPoisoners.FLIPPER));
+                .anyMatch(l -> l.startsWith("POISONING " + DemoPoisoners.FLIPPER))
+                .anyMatch(l -> l.startsWith("POISONING " + DemoPoisoners.BACKDOOR))
+                .allMatch(
+                        l ->
+                                l.startsWith("POISONING " + DemoPoisoners.FLIPPER)
+                                        || l.startsWith("POISONING " + DemoPoisoners.BACKDOOR));
         assertThat(poisoning.backdoorQuarantined())
                 .as(printed)
                 .isGreaterThanOrEqualTo((long) (0.9 * poisoning.backdoorRecords()));

@@ -14,9 +14,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.api.operators.co.KeyedCoProcessOperator;
+import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
-import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -27,17 +28,25 @@ import org.junit.jupiter.api.Test;
 class ContributorDetectionTest {
     private static final long TTL = Duration.ofDays(1).toMillis();
 
-    private static KeyedOneInputStreamOperatorTestHarness<String, LabelledPrediction, Alert>
+    private static KeyedTwoInputStreamOperatorTestHarness<
+                    String, LabelledPrediction, RecordVerdict, Alert>
             harness() throws Exception {
         ContributorMonitor monitor =
                 ContributorMonitor.builder(4).expectedModelDisagreementRate(0.15).build();
         ContributorDetection detection =
                 new ContributorDetection(
-                        Map.of("m", new ContributorDetection.Model(monitor, TTL, Severity.HIGH)));
+                        Map.of(
+                                "m",
+                                new ContributorDetection.Model(
+                                        monitor,
+                                        TTL,
+                                        Severity.HIGH,
+                                        new FlaggedRecordRate(0.01, 1e-4, 5, 1000))));
         var h =
-                new KeyedOneInputStreamOperatorTestHarness<>(
-                        new KeyedProcessOperator<>(detection),
-                        ContributorDetection::key,
+                new KeyedTwoInputStreamOperatorTestHarness<>(
+                        new KeyedCoProcessOperator<>(detection),
+                        (LabelledPrediction p) -> ContributorDetection.key(p),
+                        (RecordVerdict v) -> ContributorDetection.key(v),
                         Types.STRING);
         h.open();
         return h;
@@ -64,7 +73,7 @@ class ContributorDetectionTest {
         return (predicted + 1 + r.nextInt(3)) % 4;
     }
 
-    private static List<Alert> alerts(KeyedOneInputStreamOperatorTestHarness<?, ?, Alert> h) {
+    private static List<Alert> alerts(KeyedTwoInputStreamOperatorTestHarness<?, ?, ?, Alert> h) {
         return HarnessOutput.values(h);
     }
 
@@ -76,14 +85,14 @@ class ContributorDetectionTest {
         for (int n = 0; n < 1000; n++) {
             for (int c = 0; c < 20; c++) {
                 int predicted = r.nextInt(4);
-                h.processElement(
+                h.processElement1(
                         new StreamRecord<>(
                                 label("honest-" + c, n, t, predicted, honestLabel(r, predicted)),
                                 t));
             }
             int predicted = r.nextInt(4);
             int given = predicted == 1 && r.nextDouble() < 0.9 ? 2 : honestLabel(r, predicted);
-            h.processElement(new StreamRecord<>(label("flipper", n, t, predicted, given), t));
+            h.processElement1(new StreamRecord<>(label("flipper", n, t, predicted, given), t));
             t += 1000;
         }
         List<Alert> alerts = alerts(h);
@@ -108,11 +117,11 @@ class ContributorDetectionTest {
     @Test
     void shouldDropAnIdleContributorsStateInEventTime() throws Exception {
         var h = harness();
-        h.processElement(new StreamRecord<>(label("c", 0, 0, 1, 1), 0));
+        h.processElement1(new StreamRecord<>(label("c", 0, 0, 1, 1), 0));
         assertThat(h.numKeyedStateEntries()).isEqualTo(2);
-        h.processWatermark(TTL - 1);
+        h.processBothWatermarks(new Watermark(TTL - 1));
         assertThat(h.numKeyedStateEntries()).isEqualTo(2);
-        h.processWatermark(TTL);
+        h.processBothWatermarks(new Watermark(TTL));
         assertThat(h.numKeyedStateEntries()).isZero();
         h.close();
     }
@@ -130,12 +139,12 @@ class ContributorDetectionTest {
             for (int c = 0; c < 5; c++) {
                 LabelledPrediction p = label("honest-" + c, n, t, truth, truth);
                 p.consensusClass = truth;
-                h.processElement(new StreamRecord<>(p, t));
+                h.processElement1(new StreamRecord<>(p, t));
             }
             int given = r.nextDouble() < 0.3 ? (truth + 1) % 4 : truth;
             LabelledPrediction p = label("contrarian", n, t, given, given);
             p.consensusClass = truth;
-            h.processElement(new StreamRecord<>(p, t));
+            h.processElement1(new StreamRecord<>(p, t));
             t += 1000;
         }
         List<Alert> alerts = alerts(h);
@@ -150,5 +159,70 @@ class ContributorDetectionTest {
                                     .containsExactly("poisoning.consensus_disagreement");
                         });
         h.close();
+    }
+
+    private static RecordVerdict verdict(String contributor, int n, boolean flagged) {
+        RecordVerdict v = new RecordVerdict();
+        v.modelName = "m";
+        v.modelVersion = "1";
+        v.modelKey = "m@1";
+        v.contributorId = contributor;
+        v.feedbackId = contributor + "-r" + n;
+        v.eventTime = n;
+        v.judged = true;
+        v.flagged = flagged;
+        return v;
+    }
+
+    @Test
+    void shouldFindAContributorWhoseRecordsKeepBeingFlaggedAndNotOneFlaggedAtTheFalseAlarmRate()
+            throws Exception {
+        var h = harness();
+        Random r = new Random(29);
+        for (int n = 0; n < 2000; n++) {
+            // Honest: flagged at the detectors' 1% false-positive rate; the poisoner: a third of
+            // its records flagged.
+            h.processElement2(new StreamRecord<>(verdict("honest", n, r.nextDouble() < 0.01), n));
+            h.processElement2(new StreamRecord<>(verdict("poisoner", n, n % 3 == 0), n));
+        }
+        assertThat(alerts(h))
+                .singleElement()
+                .satisfies(
+                        a -> {
+                            assertThat(a.getSubject().getId()).isEqualTo("poisoner");
+                            assertThat(a.getKind()).isEqualTo(AlertKind.POISONING);
+                            assertThat(a.getScores())
+                                    .singleElement()
+                                    .satisfies(
+                                            s -> {
+                                                assertThat(s.getDetector())
+                                                        .isEqualTo(FlaggedRecordRate.ID);
+                                                assertThat(s.getPValue()).isLessThan(1e-4);
+                                            });
+                            // Five flagged of the first 13 records: p ~ 1e-8, found at once.
+                            assertThat(
+                                            Integer.parseInt(
+                                                    a.getEvidence()
+                                                            .getDetails()
+                                                            .get("flagged_records")))
+                                    .isEqualTo(5);
+                        });
+        h.close();
+    }
+
+    @Test
+    void theFlaggedRecordRateAgreesWithTheBinomialTail() {
+        FlaggedRecordRate rate = new FlaggedRecordRate(0.01, 1e-4, 1, 1000);
+        FlaggedRecordRate.Counts c = new FlaggedRecordRate.Counts();
+        c.judged = 100;
+        c.flagged = 3;
+        // P(X >= 3) for X ~ Bin(100, 0.01) = 1 - P(0) - P(1) - P(2) = 0.0793732...
+        double exact =
+                1
+                        - Math.pow(0.99, 100)
+                        - 100 * 0.01 * Math.pow(0.99, 99)
+                        - 4950 * 1e-4 * Math.pow(0.99, 98);
+        assertThat(rate.assess(c).pValue())
+                .isCloseTo(exact, org.assertj.core.data.Offset.offset(1e-12));
     }
 }
