@@ -28,9 +28,16 @@ class LabelJoinTest {
     private static KeyedTwoInputStreamOperatorTestHarness<
                     String, Prediction, Label, LabelledPrediction>
             harness() throws Exception {
+        return harness(false);
+    }
+
+    private static KeyedTwoInputStreamOperatorTestHarness<
+                    String, Prediction, Label, LabelledPrediction>
+            harness(boolean keepAllLabels) throws Exception {
         KeyedTwoInputStreamOperatorTestHarness<String, Prediction, Label, LabelledPrediction> h =
                 new KeyedTwoInputStreamOperatorTestHarness<>(
-                        new KeyedCoProcessOperator<>(new LabelJoin(LABEL_WAIT, JOIN_TIMEOUT)),
+                        new KeyedCoProcessOperator<>(
+                                new LabelJoin(LABEL_WAIT, JOIN_TIMEOUT, keepAllLabels)),
                         p -> p.key,
                         l -> l.key,
                         Types.STRING);
@@ -226,13 +233,7 @@ class LabelJoinTest {
 
     @Test
     void withAllLabelsKeptEveryLabelLeavesWithTheConsensusOfTheOthers() throws Exception {
-        var h =
-                new KeyedTwoInputStreamOperatorTestHarness<>(
-                        new KeyedCoProcessOperator<>(new LabelJoin(LABEL_WAIT, JOIN_TIMEOUT, true)),
-                        (Prediction p) -> p.key,
-                        (Label l) -> l.key,
-                        Types.STRING);
-        h.open();
+        var h = harness(true);
         h.processElement1(new StreamRecord<>(prediction("r1", T0, 1), T0));
         // Three say class 1, one says class 2; a second row has a single label.
         int[] classes = {1, 2, 1, 1};
@@ -277,13 +278,7 @@ class LabelJoinTest {
 
     @Test
     void withAllLabelsKeptEveryLateLabelIsAnOrphan() throws Exception {
-        var h =
-                new KeyedTwoInputStreamOperatorTestHarness<>(
-                        new KeyedCoProcessOperator<>(new LabelJoin(LABEL_WAIT, JOIN_TIMEOUT, true)),
-                        (Prediction p) -> p.key,
-                        (Label l) -> l.key,
-                        Types.STRING);
-        h.open();
+        var h = harness(true);
         h.processElement2(new StreamRecord<>(label("r9", "a", T0, 1), T0));
         h.processElement2(new StreamRecord<>(label("r9", "b", T0 + 10, 1), T0 + 10));
         h.processBothWatermarks(new Watermark(T0 + JOIN_TIMEOUT.toMillis()));
