@@ -461,7 +461,7 @@ public final class Demo {
                                         Duration.ofMinutes(10),
                                         null),
                                 new PolicySettings.RuleSettings(
-                                        "review-label-flippers",
+                                        "review-poisoners",
                                         List.of(AlertKind.POISONING),
                                         null,
                                         SubjectType.CONTRIBUTOR,
