@@ -62,8 +62,9 @@ import picocli.CommandLine.Spec;
             "Writes to --out: requests, responses and feedback (JSON Lines or Avro container"
                     + " files, for `warden produce`; or straight to the topics with --kafka),"
                     + " truth.jsonl (for `warden evaluate`), summary.txt (how often each attack"
-                    + " fooled or copied the model), and a warden.yaml with the model's ONNX file"
-                    + " and a reference profile of its training split.",
+                    + " fooled or copied the model), and a warden.yaml with the model's ONNX file,"
+                    + " a reference profile of its training split, the split as trusted labels for"
+                    + " poisoning detection, and policy rules.",
             "Exit codes: 0 written, 1 a failure while writing or sending, 2 wrong usage."
         })
 final class SimulateCommand implements Callable<Integer> {

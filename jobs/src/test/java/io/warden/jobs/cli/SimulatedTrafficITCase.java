@@ -51,6 +51,14 @@ import org.slf4j.LoggerFactory;
  * HopSkipJump, extraction and poisoning on the committed ONNX file), its traffic produced to the
  * embedded broker, the monitor job run bounded on the {@code warden.yaml} the simulator wrote, and
  * warden's alerts, decisions and drift reports evaluated against the simulator's truth file.
+ *
+ * <p>Asserted: the Jacobian-augmentation extraction client gets a PRADA alert and a BLOCK; the
+ * HopSkipJump prober is caught early and THROTTLEd; no benign client is blocked or throttled; both
+ * poisoners are sent to REVIEW, at least 90 % of the poisoned feedback records are QUARANTINEd and
+ * at most 5 % of the honest ones; the drift segment is found by a drift report. Not asserted, as
+ * not caught with this config: the random-query extraction client (uniform queries of the box give
+ * PRADA normally distributed distances) and two of the three white-box evasion clients (the config
+ * has no evasion detector; the confidence detector flags about a sixth of their requests).
  */
 class SimulatedTrafficITCase {
     private static final Logger LOG = LoggerFactory.getLogger(SimulatedTrafficITCase.class);
