@@ -62,21 +62,27 @@ import picocli.CommandLine.Spec;
             "Writes to --out: requests, responses and feedback (JSON Lines or Avro container"
                     + " files, for `warden produce`; or straight to the topics with --kafka),"
                     + " truth.jsonl (for `warden evaluate`), summary.txt (how often each attack"
-                    + " fooled or copied the model), and a warden.yaml with the model's ONNX file"
-                    + " and a reference profile of its training split.",
+                    + " fooled or copied the model), and a warden.yaml with the model's ONNX file,"
+                    + " a reference profile of its training split, the split as trusted labels for"
+                    + " poisoning detection, and policy rules.",
             "Exit codes: 0 written, 1 a failure while writing or sending, 2 wrong usage."
         })
 final class SimulateCommand implements Callable<Integer> {
 
-    /** The served models by their short name. */
+    /**
+     * The served models by their short name, with their test accuracy (docs/served-models.md), the
+     * reference accuracy of the performance and poisoning detectors.
+     */
     enum ModelChoice {
-        digits(ServedModels.DIGITS),
-        breast_cancer(ServedModels.BREAST_CANCER);
+        digits(ServedModels.DIGITS, 0.9778),
+        breast_cancer(ServedModels.BREAST_CANCER, 0.9718);
 
         final ServedModel served;
+        final double referenceAccuracy;
 
-        ModelChoice(ServedModel served) {
+        ModelChoice(ServedModel served, double referenceAccuracy) {
             this.served = served;
+            this.referenceAccuracy = referenceAccuracy;
         }
     }
 
@@ -217,6 +223,7 @@ final class SimulateCommand implements Callable<Integer> {
             simulation = Simulator.run(settings, scorer);
             writeProfile(served, scorer);
         }
+        Path trusted = writeTrustedLabels(served);
         List<InferenceRequest> requestRecords = map(simulation.requests(), this::request);
         List<InferenceResponse> responseRecords = map(simulation.requests(), this::response);
         List<FeedbackRecord> feedbackRecords = map(simulation.feedback(), this::feedback);
@@ -230,7 +237,14 @@ final class SimulateCommand implements Callable<Integer> {
         Files.write(out.resolve(TRUTH), simulation.truthLines(), StandardCharsets.UTF_8);
         List<String> summary = summary(simulation);
         Files.write(out.resolve(SUMMARY), summary, StandardCharsets.UTF_8);
-        Files.writeString(out.resolve(CONFIG), config(served, modelFile), StandardCharsets.UTF_8);
+        Files.writeString(
+                out.resolve(CONFIG),
+                config(
+                        model,
+                        modelFile,
+                        trusted.getFileName().toString(),
+                        ModelFile.sha256Of(trusted)),
+                StandardCharsets.UTF_8);
         summary.forEach(stdout::println);
         stdout.flush();
         return 0;
@@ -393,8 +407,38 @@ final class SimulateCommand implements Callable<Integer> {
         return served.name() + ".profile.json";
     }
 
-    /** A warden.yaml monitoring the served model with its profile and ONNX file. */
-    private static String config(ServedModel served, ModelFile file) {
+    /**
+     * The trusted labelled reference of the per-record poisoning detector: the model's training
+     * split as CSV, a column per feature name and the class name in {@code label}.
+     */
+    private Path writeTrustedLabels(ServedModel served) throws IOException {
+        Dataset train = served.split().train();
+        Path file = out.resolve(served.name() + ".trusted.csv");
+        try (BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+            w.write(String.join(",", served.featureNames()) + ",label");
+            w.newLine();
+            for (int r = 0; r < train.size(); r++) {
+                StringBuilder line = new StringBuilder();
+                for (double v : train.row(r)) {
+                    line.append(v).append(',');
+                }
+                line.append(served.classNames().get(train.label(r)));
+                w.write(line.toString());
+                w.newLine();
+            }
+        }
+        return file;
+    }
+
+    /**
+     * A warden.yaml monitoring the served model with its profile and ONNX file, performance and
+     * poisoning detection on the feedback (each record against the trusted training split), and
+     * policy rules: BLOCK extraction clients, THROTTLE decision-based probers, REVIEW poisoning
+     * contributors, QUARANTINE poisoned feedback records.
+     */
+    private static String config(
+            ModelChoice choice, ModelFile file, String trusted, String trustedSha256) {
+        ServedModel served = choice.served;
         return String.join(
                 "\n",
                 "# Written by `warden simulate` for " + served.name() + "; paths relative to it.",
@@ -415,12 +459,36 @@ final class SimulateCommand implements Callable<Integer> {
                 "      drift: {window: 1m, min-samples: 100}",
                 "      extraction: {alert-on: [prada]}",
                 "      query-attack: {alpha: 0.01}",
-                "      blacklight: {}",
+                // Blacklight flags any re-sent input (every fingerprint hash seen before), which
+                // benign traffic drawing rows from a finite data set does; at medium severity its
+                // alerts stay for review but do not throttle (the k-NN query detector's do).
+                "      blacklight: {severity: medium}",
+                // Feedback arrives up to a minute after its request.
+                "      performance: {reference-accuracy: "
+                        + choice.referenceAccuracy
+                        + ", window: 1m, label-wait: 2m}",
+                "      poisoning:",
+                "        records:",
+                "          reference: " + trusted,
+                "          reference-sha256: \"" + trustedSha256 + "\"",
+                // Conformal p-values need 2 / alpha - 2 trusted rows per class: 98 at 0.02,
+                // below the smallest class of either training split.
+                "          alpha: 0.02",
                 "    served-model:",
                 "      model: " + served.fileName(),
                 "      sha256: \"" + file.sha256() + "\"",
                 "      input: " + ServedModel.INPUT,
                 "      output: " + ServedModel.OUTPUT,
+                "policy:",
+                "  rules:",
+                "    - {name: block-extraction, kinds: [extraction], subject: client,"
+                        + " action: block}",
+                "    - {name: throttle-query-attacks, kinds: [blackbox_query_attack],"
+                        + " min-severity: high, subject: client, action: throttle}",
+                "    - {name: review-poisoners, kinds: [poisoning], subject: contributor,"
+                        + " action: review}",
+                "    - {name: quarantine-poisoned-records, kinds: [poisoning],"
+                        + " subject: feedback_record, action: quarantine}",
                 "");
     }
 
