@@ -28,6 +28,7 @@ import java.io.Serializable;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -44,6 +45,9 @@ public final class OnnxDetectors implements Serializable {
     private final List<OnnxDetector> detectors;
     private final List<Ensemble> ensembles;
     private final Map<String, List<String>> modelFeatures;
+
+    /** The bytes of the built-in detectors' exports, by SHA-256, shipped with the job. */
+    private final HashMap<String, byte[]> builtinModels;
 
     public OnnxDetectors(List<OnnxDetector> detectors) {
         this(detectors, List.of());
@@ -63,6 +67,22 @@ public final class OnnxDetectors implements Serializable {
             List<OnnxDetector> detectors,
             List<Ensemble> ensembles,
             Map<String, List<String>> modelFeatures) {
+        this(detectors, ensembles, modelFeatures, Map.of());
+    }
+
+    /**
+     * @param detectors every detector, in config order
+     * @param ensembles the models' evasion ensembles, whose members are among the detectors
+     * @param modelFeatures each model's feature names, by {@link Observation#modelKey}
+     * @param builtinModels the built-in detectors' exported models by SHA-256, which {@link
+     *     #materialize} writes where a task manager expects them
+     */
+    public OnnxDetectors(
+            List<OnnxDetector> detectors,
+            List<Ensemble> ensembles,
+            Map<String, List<String>> modelFeatures,
+            Map<String, byte[]> builtinModels) {
+        this.builtinModels = new HashMap<>(builtinModels);
         this.detectors = List.copyOf(detectors);
         this.ensembles = List.copyOf(ensembles);
         this.modelFeatures = Map.copyOf(modelFeatures);
@@ -131,6 +151,7 @@ public final class OnnxDetectors implements Serializable {
      * @throws UncheckedIOException if a built-in detector's model cannot be written
      */
     public static OnnxDetectors from(WardenConfig config, Path builtinFolder) {
+        Map<String, byte[]> builtins = new HashMap<>();
         List<OnnxDetector> out = new ArrayList<>();
         List<Ensemble> ensembles = new ArrayList<>();
         Map<String, List<String>> features = new HashMap<>();
@@ -156,6 +177,7 @@ public final class OnnxDetectors implements Serializable {
                 if (d.builtin() != null) {
                     ExportedModel export = export(d.builtin(), profile);
                     ModelFile file = write(export, builtinFolder);
+                    builtins.put(export.sha256(), export.bytes());
                     modelPath = file.path().toString();
                     sha256 = file.sha256();
                     input = export.settings().inputName();
@@ -236,7 +258,42 @@ public final class OnnxDetectors implements Serializable {
                                 profile.id()));
             }
         }
-        return new OnnxDetectors(out, ensembles, features);
+        return new OnnxDetectors(out, ensembles, features, builtins);
+    }
+
+    /**
+     * Makes sure a built-in detector's model file is where the detector expects it, on the machine
+     * that is about to open it: the export is written on the machine that builds the job (into
+     * {@code java.io.tmpdir}), and a task manager elsewhere would not have it. The bytes shipped
+     * with the job are written to a temporary file next to the path and moved there atomically (so
+     * two subtasks of one task manager never read half a file); the pin is still checked when the
+     * file is opened. A no-op for any other detector, and when the file is already there.
+     *
+     * @throws UncheckedIOException naming the path when it cannot be written
+     */
+    public void materialize(OnnxDetector d) {
+        byte[] bytes = builtinModels.get(d.sha256());
+        if (bytes == null) {
+            return;
+        }
+        Path path = Path.of(d.modelPath());
+        try {
+            if (Files.isRegularFile(path) && ModelFile.sha256Of(path).equals(d.sha256())) {
+                return;
+            }
+            Files.createDirectories(path.toAbsolutePath().getParent());
+            Path temp =
+                    Files.createTempFile(path.toAbsolutePath().getParent(), ".builtin-", ".tmp");
+            Files.write(temp, bytes);
+            Files.move(
+                    temp,
+                    path,
+                    StandardCopyOption.ATOMIC_MOVE,
+                    StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new UncheckedIOException(
+                    "cannot write the built-in detector model " + d.name() + " to " + path, e);
+        }
     }
 
     /** Where each fed feature is among the model's features. */

@@ -223,8 +223,7 @@ public final class OnnxScoringOperator extends AbstractStreamOperator<OnnxScore>
             rolls.remove(configured.rollKey());
         } else if (roll != null) {
             try {
-                LoadedModel restored =
-                        LoadedModel.open(configured.withModel(roll.modelPath, roll.sha256));
+                LoadedModel restored = open(configured.withModel(roll.modelPath, roll.sha256));
                 LOG.info(
                         "ONNX detector {} of model {}: serving the rolled-in {} (SHA-256 {})",
                         configured.name(),
@@ -246,7 +245,7 @@ public final class OnnxScoringOperator extends AbstractStreamOperator<OnnxScore>
                 rolls.remove(configured.rollKey());
             }
         }
-        return LoadedModel.open(configured);
+        return open(configured);
     }
 
     @Override
@@ -298,9 +297,7 @@ public final class OnnxScoringOperator extends AbstractStreamOperator<OnnxScore>
         LoadedModel previous = b.model;
         LoadedModel next;
         try {
-            next =
-                    LoadedModel.open(
-                            b.model.detector().withModel(path, sha256.toLowerCase(Locale.ROOT)));
+            next = open(b.model.detector().withModel(path, sha256.toLowerCase(Locale.ROOT)));
         } catch (RuntimeException e) {
             refused(b.model.detector(), path, e);
             return;
@@ -933,6 +930,12 @@ public final class OnnxScoringOperator extends AbstractStreamOperator<OnnxScore>
             scores[slot] = score;
             return --remaining == 0;
         }
+    }
+
+    /** Opens a detector's model, first writing a built-in detector's export if it is missing. */
+    private LoadedModel open(OnnxDetector detector) {
+        detectors.materialize(detector);
+        return LoadedModel.open(detector);
     }
 
     /**

@@ -28,13 +28,15 @@ import org.apache.commons.math3.linear.RealMatrix;
 import org.apache.commons.math3.linear.RealVector;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
+import org.apache.flink.util.InstantiationUtil;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A {@code builtin: mahalanobis} detector on the demo model, built from its config as the job
  * builds it and run in the scoring operator's harness: the export is written, pinned and fed the
- * profile's features in the profile's order even when the model lists its features in another.
+ * profile's features in the profile's order even when the model lists its features in another, and
+ * the export travels with the job to a task manager that lacks the file.
  */
 class OnnxBuiltinTest {
     private static final double THRESHOLD = 50.0;
@@ -160,8 +162,14 @@ class OnnxBuiltinTest {
         }
         List<double[]> rows = List.of(mean, far, near, oneOff);
 
-        var h = new OneInputStreamOperatorTestHarness<>(new OnnxScoringOperator(detectors));
+        // A task manager on another machine has no export: the operator writes the one shipped
+        // with the job before it opens it.
+        Files.delete(Path.of(d.modelPath()));
+        var h =
+                new OneInputStreamOperatorTestHarness<>(
+                        new OnnxScoringOperator(InstantiationUtil.clone(detectors)));
         h.open();
+        assertThat(ModelFile.sha256Of(Path.of(d.modelPath()))).isEqualTo(sha256);
         for (int i = 0; i < rows.size(); i++) {
             h.processElement(new StreamRecord<>(row("r" + i, reversed(rows.get(i))), 1000));
         }
