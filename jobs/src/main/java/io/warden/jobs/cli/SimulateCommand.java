@@ -431,8 +431,9 @@ final class SimulateCommand implements Callable<Integer> {
     }
 
     /**
-     * A warden.yaml monitoring the served model with its profile and ONNX file, performance and
-     * poisoning detection on the feedback (each record against the trusted training split), and
+     * A warden.yaml monitoring the served model with its profile and ONNX file, an evasion ensemble
+     * (squeezing on digits, a built-in Mahalanobis detector) with evasion campaigns, performance
+     * and poisoning detection on the feedback (each record against the trusted training split), and
      * policy rules: BLOCK extraction clients, THROTTLE decision-based probers, REVIEW poisoning
      * contributors, QUARANTINE poisoned feedback records.
      */
@@ -463,6 +464,17 @@ final class SimulateCommand implements Callable<Integer> {
                 // benign traffic drawing rows from a finite data set does; at medium severity its
                 // alerts stay for review but do not throttle (the k-NN query detector's do).
                 "      blacklight: {severity: medium}",
+                // Evasion: the served model on squeezed inputs (digits: 3-bit pixels) and a
+                // Mahalanobis detector fitted from the profile, as one conformal ensemble; a
+                // client with 5 flagged requests within 10 minutes is an evasion campaign.
+                "      onnx:",
+                "        - {name: mahalanobis, builtin: mahalanobis}",
+                choice == ModelChoice.digits
+                        ? "      squeezing: {squeezers: [{type: bit-depth, bits: 3, min: 0,"
+                                + " max: 16}]}"
+                        : "      # no squeezing: the breast-cancer features have no common scale",
+                "      evasion-ensemble: {combination: fisher, alpha: 0.01}",
+                "      evasion-campaign: {min-flagged: 5, window: 10m}",
                 // Feedback arrives up to a minute after its request.
                 "      performance: {reference-accuracy: "
                         + choice.referenceAccuracy
