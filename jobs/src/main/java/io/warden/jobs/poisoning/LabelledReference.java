@@ -120,13 +120,8 @@ public record LabelledReference(double[][] features, int[] labels, int[] perClas
     }
 
     private static double number(Path file, long line, String column, String cell) {
-        double v;
-        try {
-            v = Double.parseDouble(cell);
-        } catch (NumberFormatException e) {
-            v = Double.NaN;
-        }
-        if (!Double.isFinite(v) || cell.isBlank() || !cell.strip().equals(cell)) {
+        double v = CsvReader.isDecimal(cell) ? Double.parseDouble(cell) : Double.NaN;
+        if (!Double.isFinite(v)) {
             throw new IllegalArgumentException(
                     String.format(
                             "%s line %d column %s: '%s' is not a finite number",

@@ -35,8 +35,6 @@ import java.util.regex.Pattern;
  * twice.
  */
 final class CsvInput implements ReferenceInput {
-    private static final Pattern DECIMAL =
-            Pattern.compile("[+-]?(\\d+(\\.\\d*)?|\\.\\d+)([eE][+-]?\\d+)?");
     private static final Pattern NOT_A_VALUE = Pattern.compile("(?i)[+-]?(nan|inf|infinity)|");
 
     private final Path file;
@@ -290,7 +288,7 @@ final class CsvInput implements ReferenceInput {
     private String parse(List<String> fields, int[] columns, List<Double> out) {
         for (int column : columns) {
             String cell = fields.get(column);
-            if (DECIMAL.matcher(cell).matches()) {
+            if (CsvReader.isDecimal(cell)) {
                 out.add(Double.parseDouble(cell));
             } else if (NOT_A_VALUE.matcher(cell).matches()) {
                 String lower = cell.toLowerCase(Locale.ROOT);

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.Reader;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Pattern;
 
 /**
  * A strict reader of comma-separated values as RFC 4180 defines them: fields separated by commas,
@@ -19,6 +20,17 @@ import java.util.List;
  */
 public final class CsvReader implements Closeable {
     private static final int EOF = -1;
+
+    private static final Pattern DECIMAL =
+            Pattern.compile("[+-]?(\\d+(\\.\\d*)?|\\.\\d+)([eE][+-]?\\d+)?");
+
+    /**
+     * Whether a field is a plain decimal number ({@code 1}, {@code -0.5}, {@code 2.5e-3}): no
+     * spaces, no hexadecimal, no {@code NaN} or {@code Infinity}, no type suffix.
+     */
+    public static boolean isDecimal(String field) {
+        return DECIMAL.matcher(field).matches();
+    }
 
     /** A record that breaks RFC 4180. */
     public static final class CsvException extends Exception {
