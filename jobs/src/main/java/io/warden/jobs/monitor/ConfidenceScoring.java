@@ -106,13 +106,7 @@ public final class ConfidenceScoring extends ProcessFunction<InferenceEvent, Sco
         if (worst != null) {
             predicted = spec.output().classes().get(worst.confidence().predictedClass());
             for (DetectorResult r : worst.results()) {
-                scores.add(
-                        new DetectorScore(
-                                r.detector(),
-                                r.score(),
-                                r.threshold(),
-                                Double.isNaN(r.pValue()) ? null : r.pValue(),
-                                r.flagged()));
+                scores.add(Scores.of(r));
             }
             flagged = worst.flagged();
             if (flagged) {

@@ -12,6 +12,7 @@ import io.warden.jobs.drift.Observation;
 import io.warden.jobs.monitor.ByModel;
 import io.warden.jobs.monitor.IdleExpiry;
 import io.warden.jobs.monitor.Ids;
+import io.warden.jobs.monitor.Scores;
 import io.warden.jobs.performance.LabelledPrediction;
 import io.warden.schemas.Alert;
 import io.warden.schemas.AlertKind;
@@ -278,18 +279,9 @@ public final class ContributorDetection
                 v.feedbackId,
                 FlaggedRecordRate.ID,
                 summary,
-                List.of(score(r)),
+                List.of(Scores.of(r)),
                 details,
                 time);
-    }
-
-    private static DetectorScore score(DetectorResult r) {
-        return new DetectorScore(
-                r.detector(),
-                r.score(),
-                r.threshold(),
-                Double.isNaN(r.pValue()) ? null : r.pValue(),
-                r.flagged());
     }
 
     /** The POISONING alert of a contributor; its id derives from model, contributor and record. */
@@ -306,13 +298,7 @@ public final class ContributorDetection
         }
         for (LabelFlipReading r : a.readings()) {
             DetectorResult result = r.toResult();
-            scores.add(
-                    new DetectorScore(
-                            result.detector(),
-                            result.score(),
-                            result.threshold(),
-                            Double.isNaN(result.pValue()) ? null : result.pValue(),
-                            r.firing()));
+            scores.add(Scores.of(result, r.firing()));
             if (r.hasFired()) {
                 details.put(
                         result.detector() + ".first_fired_at_record",

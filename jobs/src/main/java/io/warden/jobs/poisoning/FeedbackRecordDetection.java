@@ -7,6 +7,7 @@ import io.warden.jobs.config.WardenConfig;
 import io.warden.jobs.drift.Observation;
 import io.warden.jobs.monitor.ByModel;
 import io.warden.jobs.monitor.Ids;
+import io.warden.jobs.monitor.Scores;
 import io.warden.schemas.Alert;
 import io.warden.schemas.AlertKind;
 import io.warden.schemas.DetectorScore;
@@ -184,7 +185,7 @@ public final class FeedbackRecordDetection
             int row) {
         List<DetectorScore> scores = new ArrayList<>();
         List<String> fired = new ArrayList<>();
-        scores.add(score(outlier));
+        scores.add(Scores.of(outlier));
         if (outlier.flagged()) {
             fired.add(outlier.explanation());
         }
@@ -193,7 +194,7 @@ public final class FeedbackRecordDetection
         details.put("label_class", Integer.toString(s.labelClass));
         if (spectral != null) {
             DetectorResult window = spectral.toResult();
-            scores.add(score(window));
+            scores.add(Scores.of(window));
             fired.add(window.explanation());
             details.put(
                     "spectral_row_score",
@@ -236,14 +237,5 @@ public final class FeedbackRecordDetection
                 .setWindow(null)
                 .setProfileId(null)
                 .build();
-    }
-
-    private static DetectorScore score(DetectorResult r) {
-        return new DetectorScore(
-                r.detector(),
-                r.score(),
-                r.threshold(),
-                Double.isNaN(r.pValue()) ? null : r.pValue(),
-                r.flagged());
     }
 }
