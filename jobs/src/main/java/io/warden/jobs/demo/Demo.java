@@ -557,9 +557,10 @@ public final class Demo {
             DemoTruth demoTruth)
             throws InterruptedException {
         Random labeller = new Random(options.seed() + 1);
+        DemoModel model = DemoModel.standard();
         DemoTraffic traffic =
                 new DemoTraffic(
-                        DemoModel.standard(),
+                        model,
                         options.seed(),
                         DemoTraffic.Mix.standard().withDrift(drift).withAttacks(ATTACK_RATE),
                         start,
@@ -602,10 +603,7 @@ public final class Demo {
                             t.feedback(),
                             id.getBytes(java.nio.charset.StandardCharsets.UTF_8),
                             DemoPoisoners.backdoorRecord(
-                                    DemoModel.standard(),
-                                    labeller,
-                                    i,
-                                    Instant.ofEpochMilli(p.eventTimeMillis())));
+                                    model, labeller, i, Instant.ofEpochMilli(p.eventTimeMillis())));
                 }
                 long due = startNanos + (long) ((i + 1) * 1e9 / options.rate());
                 long wait = due - System.nanoTime();

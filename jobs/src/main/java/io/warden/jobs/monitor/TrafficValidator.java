@@ -147,13 +147,11 @@ public final class TrafficValidator implements Serializable {
     /**
      * The feature values of a valid feedback record that carries its own features (no request id, a
      * feature tensor), in the configured order; null for any other record.
+     *
+     * @param spec the record's model
      */
-    public double[] ownFeatures(FeedbackRecord f) {
+    public static double[] ownFeatures(FeedbackRecord f, ModelSpec spec) {
         if (f.getRequestId() != null || f.getFeatures().isEmpty()) {
-            return null;
-        }
-        ModelSpec spec = config.model(f.getModelName(), f.getModelVersion()).orElse(null);
-        if (spec == null) {
             return null;
         }
         for (Tensor t : f.getFeatures()) {

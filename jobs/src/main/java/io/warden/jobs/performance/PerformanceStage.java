@@ -87,6 +87,7 @@ public final class PerformanceStage {
         for (Map.Entry<WindowSpec, Set<String>> g : groups.entrySet()) {
             Set<String> names = Set.copyOf(g.getValue());
             WindowSpec spec = g.getKey();
+            boolean keepAllLabels = anyPoisoning(config, names);
             String name = "performance-" + spec.name();
             DataStream<Prediction> predictions =
                     observations
@@ -104,16 +105,12 @@ public final class PerformanceStage {
                     predictions
                             .keyBy(p -> p.key)
                             .connect(labels.keyBy(l -> l.key))
-                            .process(
-                                    new LabelJoin(
-                                            spec.labelWait(),
-                                            joinTimeout,
-                                            anyPoisoning(config, names)))
+                            .process(new LabelJoin(spec.labelWait(), joinTimeout, keepAllLabels))
                             .name(name + "-label-join")
                             .uid(name + "-label-join");
             DataStream<DeadLetter> orphans = joined.getSideOutput(LabelJoin.DEAD_LETTERS);
             deadLetters = deadLetters == null ? orphans : deadLetters.union(orphans);
-            if (anyPoisoning(config, names)) {
+            if (keepAllLabels) {
                 DataStream<LabelledPrediction> each = joined.getSideOutput(LabelJoin.ALL_LABELS);
                 allLabels = allLabels == null ? each : allLabels.union(each);
             }

@@ -116,13 +116,11 @@ public final class PoisoningStage {
         private static final long serialVersionUID = 1L;
 
         private final WardenConfig config;
-        private final TrafficValidator validator;
         private final FeedbackRecordDetection records;
         private transient Counter own;
 
         OwnSamples(WardenConfig config, FeedbackRecordDetection records) {
             this.config = config;
-            this.validator = new TrafficValidator(config);
             this.records = records;
         }
 
@@ -137,9 +135,9 @@ public final class PoisoningStage {
             if (!records.judges(f.getModelName(), f.getModelVersion())) {
                 return;
             }
-            double[] x = validator.ownFeatures(f);
             ModelSpec spec = config.model(f.getModelName(), f.getModelVersion()).orElse(null);
-            if (x == null || spec == null) {
+            double[] x = spec == null ? null : TrafficValidator.ownFeatures(f, spec);
+            if (x == null) {
                 return;
             }
             own.inc();

@@ -5,6 +5,7 @@ import static io.warden.jobs.monitor.TestTraffic.response;
 import static io.warden.jobs.monitor.TestTraffic.tensor;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.warden.jobs.config.ModelSpec;
 import io.warden.jobs.config.ModelSpec.OutputType;
 import io.warden.jobs.monitor.TrafficValidator.Rejection;
 import io.warden.schemas.DeadLetterReason;
@@ -19,6 +20,8 @@ import org.junit.jupiter.api.Test;
 class TrafficValidatorTest {
     private final TrafficValidator probabilities =
             new TrafficValidator(TestTraffic.config(OutputType.PROBABILITIES));
+    private static final ModelSpec SPEC =
+            TestTraffic.config(OutputType.PROBABILITIES).models().get(0);
     private final TrafficValidator logits =
             new TrafficValidator(TestTraffic.config(OutputType.LOGITS));
 
@@ -157,10 +160,10 @@ class TrafficValidatorTest {
     void shouldAcceptAFeedbackRecordWithOneSampleOfItsOwnAndReadItsFeatures() {
         var f = ownFeedback(tensor("input", List.of(1L, 4L), 1, 2, 3, 4));
         assertThat(probabilities.checkFeedback(f)).isNull();
-        assertThat(probabilities.ownFeatures(f)).containsExactly(1, 2, 3, 4);
+        assertThat(TrafficValidator.ownFeatures(f, SPEC)).containsExactly(1, 2, 3, 4);
         var joined = ownFeedback(tensor("input", List.of(1L, 4L), 1, 2, 3, 4));
         joined.setRequestId("r1");
-        assertThat(probabilities.ownFeatures(joined))
+        assertThat(TrafficValidator.ownFeatures(joined, SPEC))
                 .as("a joined record's features are the request's")
                 .isNull();
     }
