@@ -145,13 +145,7 @@ class TrafficValidatorTest {
                 .setEventTime(Instant.EPOCH)
                 .setModelName("iris")
                 .setContributorId("u1")
-                .setLabel(
-                        TestTraffic.config(OutputType.PROBABILITIES)
-                                .models()
-                                .get(0)
-                                .output()
-                                .classes()
-                                .get(1))
+                .setLabel(SPEC.output().classes().get(1))
                 .setFeatures(List.of(features))
                 .build();
     }
